@@ -1,0 +1,61 @@
+"""SOP Desk's web layer: the application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from models import db
+
+from .config import Config
+
+
+def _resolve_config(config: Config | Mapping[str, Any] | None) -> Config:
+    """A Config from the environment, overridden by what the caller passed."""
+    if isinstance(config, Config):
+        return config
+    resolved = Config.from_env()
+    known = {f.name for f in fields(Config)} - {"extra"}
+    for key, value in (config or {}).items():
+        if key in known:
+            setattr(resolved, key, value)
+        else:
+            resolved.extra[key] = value
+    return resolved
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured SOP Desk application."""
+    cfg = _resolve_config(config)
+    cfg.validate()
+    app = Flask(__name__)
+    app.config.from_mapping(cfg.flask_settings())
+    app.config["SOPDESK"] = cfg
+
+    if not cfg.DATABASE_URL:
+        from .embedded_db import start_embedded
+
+        app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
+
+    from . import auth, cli, formatting, health
+    from .admin_shell import build_admin
+    from .extensions import csrf, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.session_protection = "strong"
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
+    formatting.init_app(app)
+    cli.init_app(app)
+    build_admin(app)
+    return app

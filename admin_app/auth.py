@@ -1,0 +1,88 @@
+"""Login and logout (Flask-Login), with argon2-hashed passwords checked by the Account model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from models import Account, db
+
+from .extensions import login_manager
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "Nama pengguna atau kata sandi salah, atau akun tidak aktif."
+
+
+class LoginForm(FlaskForm):
+    """Username and password."""
+
+    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=50)])
+    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+
+
+@login_manager.user_loader
+def load_account(session_id: str) -> Account | None:
+    """Load the account for a session; a changed password or a deactivation ends the session."""
+    account_id, _, fingerprint = session_id.partition(":")
+    if not account_id.isdigit():
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or not account.active or account.session_fingerprint != fingerprint:
+        return None
+    return account
+
+
+def find_account(username: str) -> Account | None:
+    """The account with this username, case-insensitively."""
+    return db.session.execute(
+        db.select(Account).where(db.func.lower(Account.username) == username.strip().lower())
+    ).scalar_one_or_none()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a `next` that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("admin.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    """Show the login form; on success, start a fresh session."""
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        account = find_account(form.username.data or "")
+        if (
+            account is not None
+            and account.active
+            and account.check_password(form.password.data or "")
+        ):
+            session.clear()  # a new session at login: no fixation
+            login_user(account)
+            account.last_login_at = datetime.now(UTC)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        flash(LOGIN_FAILED, "error")
+    return render_template("login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash("Anda telah keluar.", "info")
+    return redirect(url_for("auth.login"))

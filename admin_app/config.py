@@ -1,0 +1,127 @@
+"""One Config class, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def normalize_database_url(url: str | None) -> str | None:
+    """Use psycopg2 for plain postgres URLs (SQLAlchemy 2.1 would otherwise pick psycopg 3)."""
+    if not url:
+        return None
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+@dataclass
+class Config:
+    """Every setting SOP Desk reads, with its default; `from_env` fills it from os.environ."""
+
+    APP_ENV: str = "development"
+    DATABASE_URL: str | None = None
+    SECRET_KEY: str = DEV_SECRET_KEY
+    HOST: str = "127.0.0.1"
+    PORT: int = 5000
+    TIMEZONE: str = "Asia/Jakarta"
+    ADMIN_USERNAME: str | None = None
+    ADMIN_PASSWORD: str | None = None
+    DEFAULT_LANGUAGE: str = "id"
+    WORK_WEEK: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """Read the settings from the environment."""
+        env = os.environ
+        return cls(
+            APP_ENV=env.get("APP_ENV", "development"),
+            DATABASE_URL=env.get("DATABASE_URL") or None,
+            SECRET_KEY=env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            HOST=env.get("HOST") or "127.0.0.1",
+            PORT=_env_int("PORT", 5000),
+            TIMEZONE=env.get("TIMEZONE") or "Asia/Jakarta",
+            ADMIN_USERNAME=env.get("ADMIN_USERNAME") or None,
+            ADMIN_PASSWORD=env.get("ADMIN_PASSWORD") or None,
+            WORK_WEEK=env.get("WORK_WEEK") or None,
+        )
+
+    @property
+    def is_production(self) -> bool:
+        return self.APP_ENV == "production"
+
+    def validate(self) -> None:
+        """Refuse settings that are unsafe or unusable."""
+        if self.is_production and self.SECRET_KEY in ("", DEV_SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY must be set to a long random value when APP_ENV=production"
+            )
+        if self.is_production and len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters when APP_ENV=production")
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(self.TIMEZONE)
+        except Exception as exc:
+            raise ConfigError(f"TIMEZONE {self.TIMEZONE!r} is not a known time zone") from exc
+        try:
+            from rules.calendar import parse_week
+
+            if self.work_week is not None:
+                parse_week(self.work_week)
+        except ValueError as exc:
+            raise ConfigError(f"WORK_WEEK: {exc}") from exc
+
+    @property
+    def work_week(self) -> dict[str, str] | None:
+        """WORK_WEEK as the rules read it: 'mon-thu=07:30-12:00,13:00-16:00;fri=...'."""
+        if not self.WORK_WEEK:
+            return None
+        spec = {}
+        for part in self.WORK_WEEK.split(";"):
+            days, sep, periods = part.partition("=")
+            if not sep:
+                raise ConfigError(f"WORK_WEEK part {part!r} is not like 'mon-thu=07:30-16:00'")
+            spec[days.strip()] = periods.strip()
+        return spec
+
+    def flask_settings(self) -> dict[str, Any]:
+        """The Flask configuration keys derived from these settings."""
+        return {
+            "SECRET_KEY": self.SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": normalize_database_url(self.DATABASE_URL),
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "connect_args": {"connect_timeout": 5},
+            },
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.is_production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.is_production,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "TIMEZONE": self.TIMEZONE,
+            "DEFAULT_LANGUAGE": self.DEFAULT_LANGUAGE,
+            "APP_ENV": self.APP_ENV,
+            **self.extra,
+        }

@@ -1,0 +1,25 @@
+"""SOP Desk's data: SQLAlchemy models and the services that change them."""
+
+from .accounts import Account, Role, account_roles
+from .audit import AuditEvent
+from .calendar import NonWorkingDay, NonWorkingKind
+from .cases import Case, StepRun
+from .db import db
+from .records import Instruction, LogEntry, Report
+from .sop_versions import SopVersion
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "Case",
+    "Instruction",
+    "LogEntry",
+    "NonWorkingDay",
+    "NonWorkingKind",
+    "Report",
+    "Role",
+    "SopVersion",
+    "StepRun",
+    "account_roles",
+    "db",
+]

@@ -1,0 +1,105 @@
+"""Accounts, the roles they hold, and password hashing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rules.enums import Role as RoleCode
+
+from .db import db
+from .types import str_enum
+
+_hasher = PasswordHasher()
+
+account_roles = sa.Table(
+    "account_roles",
+    db.metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role_id", sa.ForeignKey("roles.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Role(db.Model):
+    """One of the SOP roles (pengguna, direktur, kasubdit, kasi, jfu) or superuser."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[RoleCode] = mapped_column(str_enum(RoleCode, "role_code"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(db.Model):
+    """A person who logs in; holds one or more roles."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        sa.Index("uq_accounts_username_lower", sa.func.lower(sa.text("username")), unique=True),
+        sa.CheckConstraint("username ~ '^[a-z0-9._-]{3,50}$'", name="username_format"),
+        sa.CheckConstraint("length(trim(full_name)) > 0", name="full_name_present"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(50))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    last_login_at: Mapped[datetime | None]
+
+    roles: Mapped[list[Role]] = relationship(secondary=account_roles, lazy="selectin")
+
+    def set_password(self, password: str) -> None:
+        """Store an argon2 hash of the password, never the password itself."""
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def role_codes(self) -> frozenset[RoleCode]:
+        """The codes of the roles this account holds."""
+        return frozenset(role.code for role in self.roles)
+
+    def has_role(self, *codes: RoleCode) -> bool:
+        """True when the account holds any of the given roles."""
+        return not self.role_codes.isdisjoint(codes)
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """The account id plus a fingerprint of the hash, so a password reset ends old sessions."""
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        """A short digest of the password hash; changes whenever the password does."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.username})"

@@ -1,0 +1,37 @@
+"""The append-only audit trail: who did what, when, with the state before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import Account
+from .db import db
+
+
+class AuditEvent(db.Model):
+    """One audited change; rows are never updated or deleted (enforced by a trigger)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        sa.Index("ix_audit_events_occurred_at", "occurred_at", "id"),
+        sa.Index("ix_audit_events_case", "case_id", "id"),
+        sa.Index("ix_audit_events_entity", "entity", "entity_id"),
+        sa.CheckConstraint("length(action) > 0", name="action_present"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    entity: Mapped[str] = mapped_column(sa.String(60))
+    entity_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+    actor: Mapped[Account | None] = relationship()

@@ -1,0 +1,109 @@
+"""Creating accounts and the first superuser."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from rules.enums import Role as RoleCode
+
+from ..accounts import Account, Role
+from ..errors import ServiceError
+from ..passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from . import audit
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,50}$")
+
+
+def parse_roles(codes: Iterable[str]) -> list[RoleCode]:
+    """Role codes from user input; an unknown one is refused with the choices."""
+    parsed = []
+    for code in codes:
+        try:
+            parsed.append(RoleCode(code.strip().lower()))
+        except ValueError:
+            raise ServiceError(
+                "unknown_role", role=code, choices=", ".join(r.value for r in RoleCode)
+            ) from None
+    if not parsed:
+        raise ServiceError("role_required")
+    return parsed
+
+
+def check_password(password: str, username: str) -> None:
+    """Refuse a password that breaks the policy."""
+    problem = password_problem(password, username)
+    if problem:
+        raise ServiceError(problem, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+
+
+def username_taken(session: Session, username: str) -> bool:
+    """True when an account already uses this username (case-insensitively)."""
+    stmt = sa.select(Account.id).where(sa.func.lower(Account.username) == username.lower())
+    return session.execute(stmt).first() is not None
+
+
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str,
+    email: str | None = None,
+    actor_id: int | None = None,
+) -> Account:
+    """Validate and add a new account with its roles; the caller commits."""
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise ServiceError("invalid_username")
+    if not full_name.strip():
+        raise ServiceError("full_name_required")
+    codes = parse_roles(roles)
+    check_password(password, username)
+    if username_taken(session, username):
+        raise ServiceError("duplicate_username", username=username)
+    role_rows = session.execute(sa.select(Role).where(Role.code.in_(codes))).scalars().all()
+    account = Account(username=username, full_name=full_name.strip(), email=email or None)
+    account.set_password(password)
+    account.roles = list(role_rows)
+    session.add(account)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="account.create",
+        entity="account",
+        entity_id=account.id,
+        after={"username": username, "full_name": account.full_name, "roles": codes},
+    )
+    return account
+
+
+def generate_password() -> str:
+    """A random password that satisfies the policy."""
+    return secrets.token_urlsafe(15)
+
+
+def ensure_superuser(
+    session: Session, username: str | None, password: str | None
+) -> tuple[Account, str | None] | None:
+    """Create the first superuser when none exists; return it and any generated password."""
+    exists = session.execute(
+        sa.select(Account.id).join(Account.roles).where(Role.code == RoleCode.SUPERUSER).limit(1)
+    ).first()
+    if exists:
+        return None
+    generated = None if password else generate_password()
+    account = create_account(
+        session,
+        username=username or "admin",
+        full_name="Administrator SOP Desk",
+        roles=[RoleCode.SUPERUSER],
+        password=password or generated or "",
+    )
+    return account, generated

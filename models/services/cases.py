@@ -1,0 +1,369 @@
+"""The SOP's actions on a case: lock it, ask the rules, write run, output and audit at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from rules.calendar import WorkingCalendar
+from rules.enums import Action, CaseStatus, OutputKind, Role
+from rules.sop import PORTAL_SOP_KEY, SopDefinition, StepDef
+from rules.transitions import Actor, CaseState, Outcome, decide, report_case
+
+from ..accounts import Account
+from ..cases import Case, StepRun
+from ..errors import ServiceError
+from ..records import Instruction, LogEntry, Report
+from . import audit
+from .sop_versions import current_version
+
+Payload = Mapping[str, object]
+OutputRecord = Instruction | Report | LogEntry
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action wrote: the case, the decision, and the output record if any."""
+
+    case: Case
+    outcome: Outcome
+    record: OutputRecord | None
+
+
+def actor_of(account: Account) -> Actor:
+    """The rules' view of an account."""
+    if not account.active:
+        raise ServiceError("account_inactive")
+    return Actor(id=account.id, roles=account.role_codes)
+
+
+def state_of(case: Case) -> CaseState:
+    """The rules' view of a case."""
+    return CaseState(
+        status=case.status,
+        current_step=case.current_step,
+        assignee_id=case.assignee_id,
+        rework_round=case.rework_rounds,
+    )
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """The audited fields of a case."""
+    return {
+        "status": case.status,
+        "current_step": case.current_step,
+        "waiting_role": case.waiting_role,
+        "assignee_id": case.assignee_id,
+        "rework_rounds": case.rework_rounds,
+        "priority": case.priority,
+        "close_reason": case.close_reason,
+    }
+
+
+def _measure(run: StepRun, now: datetime, calendar: WorkingCalendar) -> Decimal:
+    minutes = calendar.working_minutes(run.actionable_at, now)
+    return Decimal(str(round(minutes, 2)))
+
+
+def _finish_run(
+    run: StepRun, performer: Account, now: datetime, calendar: WorkingCalendar, outcome: str
+) -> None:
+    now = max(now, run.actionable_at)  # another host's clock may lag by a moment
+    run.completed_at = now
+    run.performer_id = performer.id
+    run.working_minutes = _measure(run, now, calendar)
+    run.outcome = outcome
+    run.opened_at = run.opened_at or now
+
+
+def _start_run(case: Case, step: StepDef, round_: int, now: datetime) -> StepRun:
+    run = StepRun(
+        step=step.number,
+        round=round_,
+        role=step.role,
+        standard_minutes=step.standard_minutes,
+        actionable_at=now,
+    )
+    case.step_runs.append(run)
+    return run
+
+
+def _move_case(case: Case, sop: SopDefinition, outcome: Outcome, now: datetime) -> None:
+    after = outcome.after
+    case.status = after.status
+    case.current_step = after.current_step
+    case.waiting_role = sop.step(after.current_step).role if after.current_step else None
+    case.assignee_id = after.assignee_id
+    case.rework_rounds = after.rework_round
+    if after.status is not CaseStatus.OPEN:
+        case.closed_at = now
+
+
+def report(
+    session: Session,
+    actor: Account,
+    payload: Payload,
+    now: datetime,
+    calendar: WorkingCalendar,
+    *,
+    started_at: datetime | None = None,
+    sop_key: str = PORTAL_SOP_KEY,
+) -> ActionResult:
+    """Step 1: open a case for a reported problem (by the reporter, or by staff for them)."""
+    version = current_version(session, sop_key)
+    sop = version.sop
+    outcome = report_case(sop, actor_of(actor), payload)
+    fields = outcome.fields
+    first = sop.step(outcome.step)
+    case = Case(
+        sop_version_id=version.id,
+        title=fields["title"],
+        description=fields["description"],
+        url=fields["url"],
+        channel=fields["channel"],
+        priority=fields["priority"],
+        reporter_id=None if fields["on_behalf"] else actor.id,
+        reporter_name=fields["reporter_name"] if fields["on_behalf"] else actor.full_name,
+        reporter_contact=fields["reporter_contact"],
+        recorded_by_id=actor.id,
+        rework_rounds=0,
+        created_at=now,
+    )
+    _move_case(case, sop, outcome, now)
+    session.add(case)
+    first_run = _start_run(case, first, 0, min(started_at or now, now))
+    _finish_run(first_run, actor, now, calendar, "completed")
+    _start_run(case, sop.step(outcome.after.current_step or first.number), 0, now)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="case.report",
+        entity="case",
+        entity_id=case.id,
+        case_id=case.id,
+        after={**case_snapshot(case), "title": case.title, "channel": case.channel},
+        at=now,
+    )
+    return ActionResult(case, outcome, None)
+
+
+def lock_case(session: Session, case_id: int) -> Case:
+    """Load a case and hold its row lock until the transaction ends."""
+    case = session.execute(
+        sa.select(Case)
+        .where(Case.id == case_id)
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if case is None:
+        raise ServiceError("not_found", entity="kasus", id=case_id)
+    return case
+
+
+def open_run(case: Case) -> StepRun | None:
+    """The step run in progress, if any."""
+    return next((run for run in case.step_runs if run.completed_at is None), None)
+
+
+def _check_not_already_done(session: Session, case: Case, seen_step: object) -> None:
+    """A step the user saw that someone else has since done: say who did it."""
+    if isinstance(seen_step, str) and seen_step.strip().isdecimal():
+        seen_step = int(seen_step)
+    if case.status is not CaseStatus.OPEN or not isinstance(seen_step, int):
+        return
+    if seen_step == case.current_step:
+        return
+    done = [run for run in case.step_runs if run.step == seen_step and run.outcome == "completed"]
+    if done:
+        performer = session.get(Account, done[-1].performer_id)
+        raise ServiceError(
+            "already_done", step=seen_step, by=performer.full_name if performer else "?"
+        )
+
+
+def _assignee(session: Session, assignee_id: object) -> Account:
+    account = session.get(Account, assignee_id) if isinstance(assignee_id, int) else None
+    if account is None or not account.active or not account.has_role(Role.JFU):
+        raise ServiceError("assignee_not_jfu", id=assignee_id)
+    return account
+
+
+def _write_output(
+    session: Session,
+    case: Case,
+    run: StepRun,
+    outcome: Outcome,
+    actor: Account,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> OutputRecord | None:
+    fields = outcome.fields
+    common: dict[str, Any] = {
+        "case": case,
+        "step_run": run,
+        "author_id": actor.id,
+        "created_at": now,
+    }
+    record: OutputRecord
+    if outcome.output_kind is OutputKind.INSTRUCTION:
+        record = Instruction(
+            kind=outcome.record_kind,
+            text=fields["text"],
+            addressee_id=fields.get("assignee_id"),
+            priority=fields.get("priority"),
+            **common,
+        )
+    elif outcome.output_kind is OutputKind.REPORT:
+        text = fields["reason"] if outcome.action is Action.RETURN_FOR_REWORK else fields["text"]
+        record = Report(kind=outcome.record_kind, text=text, **common)
+    elif outcome.output_kind is OutputKind.LOG_ENTRY:
+        record = LogEntry(
+            text=fields["text"], log_date=now.astimezone(calendar.tz).date(), **common
+        )
+    else:
+        return None
+    session.add(record)
+    return record
+
+
+def act(
+    session: Session,
+    actor: Account,
+    case_id: int,
+    action: Action,
+    payload: Payload,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> ActionResult:
+    """Take an action on a case in one transaction step; a refusal writes nothing."""
+    case = lock_case(session, case_id)
+    _check_not_already_done(session, case, payload.get("step"))
+    sop = case.sop_version.sop
+    before = case_snapshot(case)
+    outcome = decide(sop, state_of(case), actor_of(actor), action, payload)
+    if outcome.action is Action.COMPLETE and "assignee_id" in outcome.fields:
+        _assignee(session, outcome.fields["assignee_id"])
+    run = open_run(case)
+    if run is None:  # an open case always has a run in progress; the schema guarantees one
+        raise ServiceError("stale_case", id=case.id)
+    finished = {
+        Action.COMPLETE: "completed",
+        Action.RETURN_FOR_REWORK: "returned",
+        Action.CLOSE_EARLY: "closed_early",
+    }[outcome.action]
+    _finish_run(run, actor, now, calendar, finished)
+    record = _write_output(session, case, run, outcome, actor, now, calendar)
+    _move_case(case, sop, outcome, now)
+    if outcome.fields.get("priority"):
+        case.priority = outcome.fields["priority"]
+    if outcome.action is Action.CLOSE_EARLY:
+        case.close_reason = outcome.fields["reason"]
+    if case.current_step is not None:
+        # Flush the finished run first: the schema allows one run in progress per case.
+        session.flush()
+        _start_run(case, sop.step(case.current_step), case.rework_rounds, now)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action=f"case.{outcome.action.value}",
+        entity="case",
+        entity_id=case.id,
+        case_id=case.id,
+        before=before,
+        after={
+            **case_snapshot(case),
+            "step": outcome.step,
+            "fields": {k: v for k, v in outcome.fields.items() if k != "kelengkapan"},
+        },
+        at=now,
+    )
+    return ActionResult(case, outcome, record)
+
+
+def complete_step(
+    session: Session,
+    actor: Account,
+    case_id: int,
+    step: int,
+    payload: Payload,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> ActionResult:
+    """Complete `step` (the step the user saw) with its output."""
+    return act(session, actor, case_id, Action.COMPLETE, {**payload, "step": step}, now, calendar)
+
+
+def return_for_rework(
+    session: Session,
+    actor: Account,
+    case_id: int,
+    payload: Payload,
+    now: datetime,
+    calendar: WorkingCalendar,
+    *,
+    step: int = 8,
+) -> ActionResult:
+    """Step 8 → 7: send the JFU's fix back with a reason."""
+    return act(
+        session, actor, case_id, Action.RETURN_FOR_REWORK, {**payload, "step": step}, now, calendar
+    )
+
+
+def close_early(
+    session: Session,
+    actor: Account,
+    case_id: int,
+    payload: Payload,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> ActionResult:
+    """Close a case before step 9 with a reason (duplicate, not a portal problem, withdrawn)."""
+    return act(session, actor, case_id, Action.CLOSE_EARLY, payload, now, calendar)
+
+
+def mark_opened(session: Session, actor: Account, case_id: int, now: datetime) -> None:
+    """Note when the performer first opened the step in progress (waiting vs working time)."""
+    session.execute(
+        sa.update(StepRun)
+        .where(
+            StepRun.case_id == case_id,
+            StepRun.completed_at.is_(None),
+            StepRun.opened_at.is_(None),
+            StepRun.role.in_(actor.role_codes),
+            StepRun.actionable_at <= now,
+        )
+        .values(opened_at=now)
+    )
+
+
+def _portal_step(step: int, doc: str) -> Any:
+    def action(
+        session: Session,
+        actor: Account,
+        case_id: int,
+        payload: Payload,
+        now: datetime,
+        calendar: WorkingCalendar,
+    ) -> ActionResult:
+        return complete_step(session, actor, case_id, step, payload, now, calendar)
+
+    action.__doc__ = doc
+    return action
+
+
+set_policy = _portal_step(2, "Step 2: the Direktur sets the policy (and may set the priority).")
+order = _portal_step(3, "Step 3: the Kasubdit orders the Kasi Portal Web to act.")
+analyse = _portal_step(4, "Step 4: the Kasi analyses the complaint.")
+propose_solution = _portal_step(5, "Step 5: the Kasi prepares the solution.")
+direct_jfu = _portal_step(6, "Step 6: the Kasi directs a named JFU (payload assignee_id).")
+submit_fix = _portal_step(7, "Step 7: the named JFU fixes the portal and reports.")
+accept_report = _portal_step(8, "Step 8: the Kasi accepts the JFU's report.")
+record_log = _portal_step(9, "Step 9: the Kasi records the work in the daily log; closes the case.")

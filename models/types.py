@@ -1,0 +1,18 @@
+"""Column types shared by the models."""
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+
+def str_enum(enum_cls: type[StrEnum], name: str) -> sa.Enum:
+    """A VARCHAR column limited to the enum's values by a CHECK constraint (easy to migrate)."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

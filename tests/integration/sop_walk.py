@@ -1,0 +1,78 @@
+"""Helpers that walk a case through the portal SOP with the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from models import Account
+from models.services import cases as svc
+from rules.calendar import WorkingCalendar, calendar_from_settings
+from rules.sop import portal_sop
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MONDAY_0800 = datetime(2026, 11, 23, 8, 0, tzinfo=JAKARTA)
+CALENDAR: WorkingCalendar = calendar_from_settings(None, "Asia/Jakarta", ())
+
+
+def kelengkapan(step: int) -> list[str]:
+    """Every item the step needs, confirmed."""
+    return list(portal_sop().step(step).kelengkapan)
+
+
+def report_payload(**overrides: object) -> dict[str, object]:
+    """A valid report (step 1) by a pengguna."""
+    return {
+        "title": "Halaman pencarian merek error 500",
+        "description": "Setiap pencarian merek menampilkan galat 500 sejak pagi.",
+        "url": "https://dgip.go.id/pencarian",
+        "channel": "telepon",
+        "kelengkapan": kelengkapan(1),
+        **overrides,
+    }
+
+
+def step_payload(step: int, **overrides: object) -> dict[str, object]:
+    """A valid output for a step."""
+    return {"text": f"Keluaran langkah {step}", "kelengkapan": kelengkapan(step), **overrides}
+
+
+@dataclass
+class Team:
+    """One account per SOP role, plus a second JFU."""
+
+    pengguna: Account
+    direktur: Account
+    kasubdit: Account
+    kasi: Account
+    jfu: Account
+    jfu2: Account
+
+    def performer(self, step: int) -> Account:
+        """Who performs a step of the portal SOP in this team."""
+        return {
+            2: self.direktur,
+            3: self.kasubdit,
+            4: self.kasi,
+            5: self.kasi,
+            6: self.kasi,
+            7: self.jfu,
+            8: self.kasi,
+            9: self.kasi,
+        }[step]
+
+
+def walk_to(
+    session, team: Team, target_step: int, start: datetime = MONDAY_0800, minutes_per_step: int = 2
+) -> int:
+    """Report a case and complete steps until `target_step` is current; return the case id."""
+    now = start
+    case = svc.report(session, team.pengguna, report_payload(), now, CALENDAR).case
+    for step in range(2, target_step):
+        now += timedelta(minutes=minutes_per_step)
+        extra = {"assignee_id": team.jfu.id} if step == 6 else {}
+        svc.complete_step(
+            session, team.performer(step), case.id, step, step_payload(step, **extra), now, CALENDAR
+        )
+    return case.id
