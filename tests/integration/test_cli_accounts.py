@@ -29,6 +29,7 @@ def test_create_user_with_roles_and_password_from_stdin(runner, db_session):
     assert {r.code.value for r in account.roles} == {"kasi", "jfu"}
     assert account.check_password(STRONG)
     assert STRONG not in account.password_hash
+    assert account.password_hash.startswith("$argon2id$")
     assert db_session.scalars(
         sa.select(AuditEvent).filter_by(action="account.create", entity_id=account.id)
     ).one()
