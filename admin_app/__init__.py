@@ -41,7 +41,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
         app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
 
-    from . import auth, cli, formatting, health
+    from . import auth, cli, errors, formatting, health, i18n
     from .admin_shell import build_admin
     from .extensions import csrf, login_manager, migrate
 
@@ -55,6 +55,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)
+    i18n.init_app(app)
+    errors.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
     build_admin(app)

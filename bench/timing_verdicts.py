@@ -42,10 +42,11 @@ FROM generate_series(1, :n) AS i
 """
 
 FILL_RUNS = """
-INSERT INTO step_runs (case_id, step, round, role, standard_minutes, actionable_at, completed_at,
-                       performer_id, working_minutes, outcome)
+INSERT INTO step_runs (case_id, step, round, role, standard_minutes, actionable_at, due_at,
+                       completed_at, performer_id, working_minutes, outcome)
 SELECT c.id, s, 0, (:roles)[s], (:standards)[s],
        c.created_at + (s - 1) * interval '7 minutes',
+       c.created_at + (s - 1) * interval '7 minutes' + (:standards)[s] * interval '1 minute',
        CASE WHEN s < c.current_step THEN c.created_at + s * interval '7 minutes' END,
        CASE WHEN s < c.current_step THEN :account END,
        CASE WHEN s < c.current_step THEN 7 END,

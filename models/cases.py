@@ -101,6 +101,8 @@ class StepRun(db.Model):
             "standard_minutes IS NULL OR standard_minutes > 0", name="standard_positive"
         ),
         sa.CheckConstraint("opened_at IS NULL OR opened_at >= actionable_at", name="opened_after"),
+        sa.CheckConstraint("due_at IS NULL OR due_at >= actionable_at", name="due_after"),
+        sa.CheckConstraint("(due_at IS NULL) = (standard_minutes IS NULL)", name="timed_has_due"),
         sa.CheckConstraint(
             "completed_at IS NULL OR completed_at >= actionable_at", name="completed_after"
         ),
@@ -129,6 +131,11 @@ class StepRun(db.Model):
         ),
         # "Open steps started before T": live overdue checks.
         sa.Index(
+            "ix_step_runs_open_due",
+            "due_at",
+            postgresql_where=sa.text("completed_at IS NULL AND due_at IS NOT NULL"),
+        ),
+        sa.Index(
             "ix_step_runs_open_since",
             "actionable_at",
             postgresql_where=sa.text("completed_at IS NULL"),
@@ -145,6 +152,9 @@ class StepRun(db.Model):
     actionable_at: Mapped[datetime]
     opened_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    # The instant the standard runs out, in working time (None when untimed); recomputed for
+    # open runs when a day off is added, so "over standard now" is a plain SQL comparison.
+    due_at: Mapped[datetime | None]
     performer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     working_minutes: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     outcome: Mapped[str | None] = mapped_column(sa.String(30))

@@ -51,6 +51,10 @@ SERVICE_MESSAGES: dict[str, dict[str, str]] = {
         "id": "JFU yang ditunjuk tidak ditemukan, tidak aktif, atau bukan JFU.",
         "en": "The named JFU does not exist, is inactive, or is not a JFU.",
     },
+    "day_off_exists": {
+        "id": "Tanggal {day} sudah tercatat sebagai hari libur.",
+        "en": "{day} is already recorded as a day off.",
+    },
     "sop_unknown": {
         "id": "SOP {key} belum ada.",
         "en": "There is no SOP {key}.",

@@ -91,3 +91,12 @@ class Action(StrEnum):
     COMPLETE = "complete"
     RETURN_FOR_REWORK = "return_for_rework"
     CLOSE_EARLY = "close_early"
+
+
+class Visibility(StrEnum):
+    """Which cases an account may see."""
+
+    ALL = "all"
+    OWN_REPORTS = "own_reports"
+    ASSIGNED = "assigned"
+    NONE = "none"

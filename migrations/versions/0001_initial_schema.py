@@ -164,6 +164,7 @@ def upgrade():
     sa.Column('actionable_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('performer_id', sa.Integer(), nullable=True),
     sa.Column('working_minutes', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('outcome', sa.String(length=30), nullable=True),
@@ -173,6 +174,8 @@ def upgrade():
     sa.CheckConstraint('(completed_at IS NULL) = (working_minutes IS NULL)', name=op.f('ck_step_runs_completed_is_measured')),
     sa.CheckConstraint('completed_at IS NULL OR completed_at >= actionable_at', name=op.f('ck_step_runs_completed_after')),
     sa.CheckConstraint('opened_at IS NULL OR opened_at >= actionable_at', name=op.f('ck_step_runs_opened_after')),
+    sa.CheckConstraint('due_at IS NULL OR due_at >= actionable_at', name=op.f('ck_step_runs_due_after')),
+    sa.CheckConstraint('(due_at IS NULL) = (standard_minutes IS NULL)', name=op.f('ck_step_runs_timed_has_due')),
     sa.CheckConstraint('round >= 0', name=op.f('ck_step_runs_round_not_negative')),
     sa.CheckConstraint('standard_minutes IS NULL OR standard_minutes > 0', name=op.f('ck_step_runs_standard_positive')),
     sa.CheckConstraint('step >= 1', name=op.f('ck_step_runs_step_positive')),
@@ -183,6 +186,7 @@ def upgrade():
     sa.UniqueConstraint('case_id', 'step', 'round', name='uq_step_runs_case_step_round')
     )
     with op.batch_alter_table('step_runs', schema=None) as batch_op:
+        batch_op.create_index('ix_step_runs_open_due', ['due_at'], unique=False, postgresql_where=sa.text('completed_at IS NULL AND due_at IS NOT NULL'))
         batch_op.create_index('ix_step_runs_open_since', ['actionable_at'], unique=False, postgresql_where=sa.text('completed_at IS NULL'))
         batch_op.create_index('ix_step_runs_performer', ['performer_id', 'completed_at'], unique=False)
         batch_op.create_index('uq_step_runs_one_open_per_case', ['case_id'], unique=True, postgresql_where=sa.text('completed_at IS NULL'))
@@ -285,6 +289,7 @@ def downgrade():
     with op.batch_alter_table('step_runs', schema=None) as batch_op:
         batch_op.drop_index('uq_step_runs_one_open_per_case', postgresql_where=sa.text('completed_at IS NULL'))
         batch_op.drop_index('ix_step_runs_performer')
+        batch_op.drop_index('ix_step_runs_open_due', postgresql_where=sa.text('completed_at IS NULL AND due_at IS NOT NULL'))
         batch_op.drop_index('ix_step_runs_open_since', postgresql_where=sa.text('completed_at IS NULL'))
 
     op.drop_table('step_runs')

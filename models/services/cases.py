@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -82,13 +82,25 @@ def _finish_run(
     run.opened_at = run.opened_at or now
 
 
-def _start_run(case: Case, step: StepDef, round_: int, now: datetime) -> StepRun:
+def due_at(
+    start: datetime, standard_minutes: int | None, calendar: WorkingCalendar
+) -> datetime | None:
+    """When a step started at `start` runs over its standard, in working time."""
+    if standard_minutes is None:
+        return None
+    return calendar.add(start, timedelta(minutes=standard_minutes))
+
+
+def _start_run(
+    case: Case, step: StepDef, round_: int, now: datetime, calendar: WorkingCalendar
+) -> StepRun:
     run = StepRun(
         step=step.number,
         round=round_,
         role=step.role,
         standard_minutes=step.standard_minutes,
         actionable_at=now,
+        due_at=due_at(now, step.standard_minutes, calendar),
     )
     case.step_runs.append(run)
     return run
@@ -137,9 +149,9 @@ def report(
     )
     _move_case(case, sop, outcome, now)
     session.add(case)
-    first_run = _start_run(case, first, 0, min(started_at or now, now))
+    first_run = _start_run(case, first, 0, min(started_at or now, now), calendar)
     _finish_run(first_run, actor, now, calendar, "completed")
-    _start_run(case, sop.step(outcome.after.current_step or first.number), 0, now)
+    _start_run(case, sop.step(outcome.after.current_step or first.number), 0, now, calendar)
     session.flush()
     audit.record(
         session,
@@ -268,7 +280,7 @@ def act(
     if case.current_step is not None:
         # Flush the finished run first: the schema allows one run in progress per case.
         session.flush()
-        _start_run(case, sop.step(case.current_step), case.rework_rounds, now)
+        _start_run(case, sop.step(case.current_step), case.rework_rounds, now, calendar)
     session.flush()
     audit.record(
         session,

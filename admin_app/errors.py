@@ -1,0 +1,72 @@
+"""Error pages in the user's language: refused, not found, bad request, database unavailable."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from models import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Permintaan tidak sah",
+    403: "Akses ditolak",
+    404: "Tidak ditemukan",
+    405: "Metode tidak diizinkan",
+    413: "Data terlalu besar",
+    429: "Terlalu banyak percobaan",
+    500: "Terjadi kesalahan",
+    503: "Layanan sementara tidak tersedia",
+}
+
+DETAILS = {
+    403: "Anda tidak berhak membuka halaman ini.",
+    404: "Halaman atau data yang Anda cari tidak ada, atau tidak dapat Anda lihat.",
+    500: "Terjadi kesalahan di server. Kejadian ini telah dicatat.",
+    503: "Basis data sedang tidak dapat dihubungi. Tidak ada perubahan yang hilang; "
+    "silakan coba lagi sebentar lagi.",
+}
+
+
+CSRF_DETAIL = (
+    "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman lalu coba lagi; "
+    "tidak ada yang disimpan."
+)
+
+
+def _page(code: int, detail: str | None = None) -> tuple[str, int]:
+    return (
+        render_template(
+            "error.html",
+            code=code,
+            title=TITLES.get(code, "Kesalahan"),
+            detail=detail or DETAILS.get(code, ""),
+        ),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(exc: CSRFError) -> tuple[str, int]:
+        return _page(400, CSRF_DETAIL)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        # werkzeug's own (English) descriptions give way to ours; a description passed to
+        # abort() by SOP Desk is already in the user's language and is shown as it is.
+        custom = exc.description != type(exc).description
+        return _page(exc.code or 500, exc.description if custom else None)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError) -> tuple[str, int]:
+        log.warning("database unavailable: %s", exc.orig)
+        db.session.rollback()
+        return _page(503)

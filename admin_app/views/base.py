@@ -1,0 +1,147 @@
+"""One secure base for every screen: login, the permission matrix, row scoping, safe defaults."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from models import db
+
+from ..permissions import Perm, Screen, allowed
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 200
+"""Lists page through at most this many pages; deeper than that, filters narrow the list."""
+
+DB_ERROR_MESSAGE = "Terjadi gangguan pada basis data; perubahan tidak disimpan. Silakan coba lagi."
+
+# Flask-Admin view functions and the permission each one needs beyond seeing the screen.
+_VIEW_PERMS = {
+    "create_view": Perm.CREATE,
+    "edit_view": Perm.EDIT,
+    "delete_view": Perm.DELETE,
+    "action_view": Perm.EDIT,
+    "ajax_update": Perm.EDIT,
+    "export": Perm.EXPORT,
+}
+
+
+class SecureMixin:
+    """Login required; the permission matrix decides who enters, who sees the menu, who acts."""
+
+    screen: ClassVar[Screen]
+
+    def may(self, perm: Perm) -> bool:
+        """True when the signed-in user may do `perm` on this screen."""
+        return bool(current_user.is_authenticated) and allowed(
+            current_user.role_codes, self.screen, perm
+        )
+
+    def is_accessible(self) -> bool:
+        return self.may(Perm.VIEW)
+
+    def is_visible(self) -> bool:
+        return self.may(Perm.VIEW)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+
+class SecureView(SecureMixin, BaseView):
+    """A custom (non-model) screen."""
+
+
+class SecureModelView(SecureMixin, ModelView):
+    """A model screen: scoped rows, server-side permissions, bounded pages, no full COUNT(*)."""
+
+    page_size = 25
+    can_set_page_size = False
+    simple_list_pager = True
+    can_view_details = True
+    can_export = False
+    details_modal = False
+    edit_modal = False
+    create_modal = False
+    named_filter_urls = True
+    column_display_pk = True
+
+    def __init__(self, model: type, **kwargs: Any) -> None:
+        super().__init__(model, db, **kwargs)
+
+    # What the user may do follows the matrix, for the buttons and on the server alike.
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self.may(Perm.CREATE)
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self.may(Perm.EDIT)
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self.may(Perm.DELETE)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        perm = _VIEW_PERMS.get(name)
+        if perm is not None and not self.may(perm):
+            abort(403)
+        return None
+
+    # Row scoping: lists, counts and single rows alike (Flask-Admin's get_one is not scoped).
+    def scope(self, query: Any) -> Any:
+        """Limit a query to the rows the current user may see; all rows by default."""
+        return query
+
+    def get_query(self) -> Any:
+        return self.scope(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id: Any) -> Any:
+        """The row with this id if the user may see it; 404 for a malformed or foreign id."""
+        if not isinstance(id, str) or not id.isdecimal() or len(id) > 18:
+            abort(404)
+        row = self.get_query().filter(self.model.id == int(id)).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    def get_list(self, page: int | None, *args: Any, **kwargs: Any) -> Any:
+        if page is not None and not 0 <= page < MAX_PAGES:
+            abort(400, description=f"Halaman di luar batas (maksimal {MAX_PAGES}); gunakan filter.")
+        return super().get_list(page, *args, **kwargs)
+
+    def _get_list_filter_args(self) -> Any:
+        """Refuse unknown filters and invalid filter values with 400 instead of ignoring them."""
+        for arg in request.args:
+            if not arg.startswith("flt"):
+                continue
+            _, _, key = arg[3:].partition("_")
+            known = self._filter_args.get(key) if self._filter_args else None
+            if known is None:
+                abort(400, description=f"Filter tidak dikenal: {arg}")
+            if not known[1].validate(request.args[arg]):
+                abort(400, description=f"Nilai filter tidak sah untuk {known[1].name}.")
+        return super()._get_list_filter_args()
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Show a database failure as a plain message, never as SQL."""
+        if isinstance(exc, SQLAlchemyError):
+            log.exception("database error in %s", type(self).__name__)
+            db.session.rollback()
+            flash(DB_ERROR_MESSAGE, "error")
+            return True
+        return super().handle_view_exception(exc)

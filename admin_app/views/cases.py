@@ -1,0 +1,250 @@
+"""Cases: the list with search and filters, the new-case form, the case page and its action form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import Form, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, Role, db
+from models.services import cases as svc
+from models.services.timing import case_timing
+from models.services.visibility import visible_cases
+from rules.enums import Action, CaseStatus
+from rules.enums import Role as RoleCode
+from rules.errors import RuleError
+from rules.transitions import allowed_actions
+
+from .. import clock, labels
+from ..formatting import local_time
+from ..permissions import Perm, Screen
+from .base import SecureModelView
+from .filters import ChoiceFilter, LocalDateBetweenFilter, OverStandardFilter, PerformerFilter
+
+STEP_CHOICES = tuple((str(n), f"Langkah {n}") for n in range(1, 10))
+
+
+def _choices(table: dict) -> list[tuple[str, str]]:
+    return [(key.value, str(text)) for key, text in table.items()]
+
+
+def _select(table: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in _choices(table)]
+
+
+class NewCaseForm(Form):
+    """Step 1: what is wrong, where, how it was reported and, for staff, who reported it."""
+
+    title = StringField("Judul masalah", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Uraian masalah", validators=[DataRequired(), Length(max=10_000)])
+    url = StringField(
+        "Alamat halaman (URL)",
+        validators=[Optional(), Length(max=2000), URL(message="Alamat URL tidak sah.")],
+    )
+    channel = SelectField("Saluran laporan", choices=_select(labels.CHANNEL), default="web")
+    priority = SelectField("Prioritas", choices=_select(labels.PRIORITY), default="sedang")
+    reporter_name = StringField(
+        "Nama pelapor (jika mencatat untuk orang lain)", validators=[Optional(), Length(max=200)]
+    )
+    reporter_contact = StringField(
+        "Kontak pelapor (telepon/email)", validators=[Optional(), Length(max=200)]
+    )
+
+
+def _fmt(view: Any, context: Any, model: Case, name: str) -> Any:
+    value = getattr(model, name)
+    tables = {
+        "status": labels.STATUS,
+        "priority": labels.PRIORITY,
+        "channel": labels.CHANNEL,
+        "waiting_role": labels.ROLE,
+    }
+    if name in tables:
+        return labels.label(tables[name], value)
+    if name == "created_at":
+        return local_time(value)
+    if name == "title":
+        return Markup('<a href="{}">{}</a>').format(
+            url_for("case.details_view", id=model.id), value
+        )
+    return value
+
+
+class CaseView(SecureModelView):
+    """Every case the user may see; one form for the step the user may take now."""
+
+    screen = Screen.CASES
+    form = NewCaseForm
+    column_list = (
+        "id",
+        "title",
+        "status",
+        "current_step",
+        "waiting_role",
+        "priority",
+        "channel",
+        "reporter_name",
+        "created_at",
+    )
+    column_labels = {
+        "id": "No",
+        "title": "Judul",
+        "status": "Status",
+        "current_step": "Langkah",
+        "waiting_role": "Menunggu",
+        "priority": "Prioritas",
+        "channel": "Saluran",
+        "reporter_name": "Pelapor",
+        "created_at": "Dilaporkan",
+    }
+    column_formatters = {
+        name: _fmt
+        for name in ("title", "status", "priority", "channel", "waiting_role", "created_at")
+    }
+    column_sortable_list = ("id", "title", "status", "current_step", "priority", "created_at")
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ("title", "reporter_name")
+    column_filters = (
+        ChoiceFilter(Case.status, "Status", options=_choices(labels.STATUS)),
+        ChoiceFilter(Case.current_step, "Langkah", options=STEP_CHOICES),
+        ChoiceFilter(Case.priority, "Prioritas", options=_choices(labels.PRIORITY)),
+        PerformerFilter(Case.id, "Pelaksana"),
+        OverStandardFilter(Case.id, "Melebihi standar"),
+        LocalDateBetweenFilter(Case.created_at, "Tanggal lapor"),
+    )
+    details_template = "admin/case_page.html"
+    create_template = "admin/case_new.html"
+
+    def scope(self, query: Any) -> Any:
+        return query.filter(visible_cases(current_user))
+
+    def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
+        return url_for(".details_view", id=model.id)
+
+    def create_model(self, form: Form) -> Case | bool:
+        """Open the case through the service (step 1); a refusal keeps the form as typed."""
+        payload = {name: field.data for name, field in form._fields.items()}
+        payload["kelengkapan"] = ["telepon"] if payload.get("channel") == "telepon" else []
+        try:
+            result = svc.report(db.session, current_user, payload, clock.now(), clock.calendar())
+            db.session.commit()
+        except RuleError as err:
+            db.session.rollback()
+            flash(err.message(), "error")
+            return False
+        flash(f"Kasus #{result.case.id} dicatat.", "success")
+        return result.case
+
+    # -- the case page -------------------------------------------------------------------
+    @expose("/details/")
+    def details_view(self) -> Any:
+        case = self.get_one(request.args.get("id", ""))
+        if case.status is CaseStatus.OPEN:
+            svc.mark_opened(db.session, current_user, case.id, clock.now())
+            db.session.commit()
+        return self._render_case(case)
+
+    def _render_case(
+        self, case: Case, form_data: dict[str, Any] | None = None, status: int = 200
+    ) -> Any:
+        sop = case.sop_version.sop
+        timing = case_timing(case, clock.now(), clock.calendar())
+        actions: tuple[Action, ...] = ()
+        if self.may(Perm.ACT) and case.status is CaseStatus.OPEN:
+            actions = allowed_actions(sop, svc.state_of(case), svc.actor_of(current_user))
+        outputs = self._outputs(case)
+        audit = db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.case_id == case.id)
+            .order_by(AuditEvent.id)
+            .limit(200)
+        ).all()
+        step = sop.step(case.current_step) if case.current_step else None
+        body = self.render(
+            self.details_template,
+            case=case,
+            sop=sop,
+            timing=timing,
+            rows=list(zip(case.step_runs, timing.steps, strict=True)),
+            outputs=outputs,
+            audit=audit,
+            actions=[a.value for a in actions],
+            step=step,
+            jfus=self._jfus() if step and step.names_assignee else [],
+            form_data=form_data or {},
+            priorities=_choices(labels.PRIORITY),
+            close_reasons=_choices(labels.CLOSE_REASON),
+        )
+        return (body, status) if status != 200 else body
+
+    @staticmethod
+    def _outputs(case: Case) -> dict[int, list[Any]]:
+        """The records each step run produced, by step run id."""
+        by_run: dict[int, list[Any]] = {}
+        for model in (Instruction, Report, LogEntry):
+            for record in db.session.scalars(
+                sa.select(model).where(model.case_id == case.id).order_by(model.id)
+            ):
+                by_run.setdefault(record.step_run_id, []).append(record)
+        return by_run
+
+    @staticmethod
+    def _jfus() -> list[Account]:
+        return list(
+            db.session.scalars(
+                sa.select(Account)
+                .join(Account.roles)
+                .where(Role.code == RoleCode.JFU, Account.active.is_(True))
+                .order_by(Account.full_name)
+            )
+        )
+
+    @expose("/act/", methods=("POST",))
+    def act_view(self) -> Any:
+        """Take the action the form asks for; a refusal shows the rules' message, writes nothing."""
+        case = self.get_one(request.args.get("id", ""))
+        if not self.may(Perm.ACT):
+            abort(403)
+        form = request.form
+        try:
+            action = Action(form.get("action", ""))
+        except ValueError:
+            abort(400, description="Tindakan tidak dikenal.")
+        if action is Action.REPORT:
+            abort(400, description="Tindakan tidak dikenal.")
+        payload: dict[str, Any] = {
+            key: form.get(key)
+            for key in ("step", "text", "priority", "assignee_id", "reason", "note")
+            if form.get(key) not in (None, "")
+        }
+        payload["kelengkapan"] = form.getlist("kelengkapan")
+        try:
+            result = svc.act(
+                db.session, current_user, case.id, action, payload, clock.now(), clock.calendar()
+            )
+            db.session.commit()
+        except RuleError as err:
+            db.session.rollback()
+            flash(err.message(), "error")
+            return self._render_case(
+                self.get_one(str(case.id)),
+                form_data={**form.to_dict(), "kelengkapan": form.getlist("kelengkapan")},
+                status=422,
+            )
+        flash(_done_message(result.outcome.action, result.outcome.step), "success")
+        return redirect(url_for(".details_view", id=case.id))
+
+
+def _done_message(action: Action, step: int) -> str:
+    return {
+        Action.COMPLETE: f"Langkah {step} selesai dicatat.",
+        Action.RETURN_FOR_REWORK: "Laporan dikembalikan ke JFU untuk perbaikan ulang.",
+        Action.CLOSE_EARLY: "Kasus ditutup lebih awal.",
+    }[action]

@@ -1,0 +1,63 @@
+"""Kotak kerja (the landing page): the cases waiting for this user, oldest first, timed live."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, request
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+
+from models import db
+from models.services.queue import own_open_reports, work_queue
+from models.services.timing import open_case_timings
+from rules.timing import case_badge
+
+from .. import clock
+from ..permissions import Screen
+from .base import SecureMixin
+
+PAGE_SIZE = 50
+
+
+def _cursor() -> tuple[datetime, int] | None:
+    """The keyset cursor `after=<iso instant>_<id>`; a malformed one is a bad request."""
+    raw = request.args.get("after")
+    if not raw:
+        return None
+    instant, _, case_id = raw.rpartition("_")
+    try:
+        return datetime.fromisoformat(instant), int(case_id)
+    except ValueError:
+        abort(400, description="Penanda halaman tidak sah.")
+
+
+class WorkQueueView(SecureMixin, AdminIndexView):
+    """The cases whose current step is the user's, with time used against the standard."""
+
+    screen = Screen.QUEUE
+
+    @expose("/")
+    def index(self) -> str:
+        cases = work_queue(db.session, current_user, after=_cursor(), limit=PAGE_SIZE + 1)
+        more = len(cases) > PAGE_SIZE
+        cases = cases[:PAGE_SIZE]
+        timings = open_case_timings(
+            db.session, clock.now(), clock.calendar(), case_ids=[c.id for c in cases]
+        )
+        rows = [
+            {
+                "case": case,
+                "step": case.sop_version.sop.step(case.current_step),
+                "timing": timings.get(case.id),
+                "badge": case_badge(timings[case.id]) if case.id in timings else None,
+            }
+            for case in cases
+        ]
+        last = cases[-1] if more else None
+        return self.render(
+            "admin/queue.html",
+            rows=rows,
+            next_cursor=f"{last.created_at.isoformat()}_{last.id}" if last else None,
+            own_reports=own_open_reports(db.session, current_user),
+        )
