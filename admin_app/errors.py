@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from models import db
@@ -64,6 +64,13 @@ def init_app(app: Flask) -> None:
         # abort() by SOP Desk is already in the user's language and is shown as it is.
         custom = exc.description != type(exc).description
         return _page(exc.code or 500, exc.description if custom else None)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError) -> tuple[str, int]:
+        # The SQL and its parameters go to the log, never to the page.
+        log.exception("database error")
+        db.session.rollback()
+        return _page(500, DETAILS[500])
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError) -> tuple[str, int]:

@@ -82,6 +82,11 @@ OUTCOME = {
 }
 
 
+def choices(table: dict) -> list[tuple[str, str]]:
+    """(value, label) pairs of an enum's labels, for selects and filters."""
+    return [(key.value, str(text)) for key, text in table.items()]
+
+
 def label(table: dict, value: object) -> str:
     """The label of an enum value (or of its plain string), else the value itself."""
     if value is None:

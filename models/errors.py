@@ -51,6 +51,20 @@ SERVICE_MESSAGES: dict[str, dict[str, str]] = {
         "id": "JFU yang ditunjuk tidak ditemukan, tidak aktif, atau bukan JFU.",
         "en": "The named JFU does not exist, is inactive, or is not a JFU.",
     },
+    "invalid_email": {
+        "id": "Alamat email tidak sah: {email}.",
+        "en": "Not a valid email address: {email}.",
+    },
+    "cannot_deactivate_self": {
+        "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+        "en": "You cannot deactivate your own account.",
+    },
+    "last_superuser": {
+        "id": "{username} adalah satu-satunya superuser aktif; peran superuser dan status aktifnya "
+        "tidak dapat dicabut sebelum ada superuser aktif lain.",
+        "en": "{username} is the only active superuser; the superuser role and active status "
+        "cannot be removed until another superuser is active.",
+    },
     "day_off_exists": {
         "id": "Tanggal {day} sudah tercatat sebagai hari libur.",
         "en": "{day} is already recorded as a day off.",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
 
+from ..formatting import local_time
 from ..permissions import Perm, Screen, allowed
 
 log = logging.getLogger(__name__)
@@ -60,9 +63,24 @@ class SecureView(SecureMixin, BaseView):
     """A custom (non-model) screen."""
 
 
+def _instant(view: Any, value: datetime) -> str:
+    return local_time(value)
+
+
+def _day(view: Any, value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+# Instants in the app's time zone and dates the Indonesian way, on every list and detail page.
+TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _instant, date: _day}
+DETAIL_TYPE_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, datetime: _instant, date: _day}
+
+
 class SecureModelView(SecureMixin, ModelView):
     """A model screen: scoped rows, server-side permissions, bounded pages, no full COUNT(*)."""
 
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     page_size = 25
     can_set_page_size = False
     simple_list_pager = True

@@ -31,12 +31,8 @@ from .filters import ChoiceFilter, LocalDateBetweenFilter, OverStandardFilter, P
 STEP_CHOICES = tuple((str(n), f"Langkah {n}") for n in range(1, 10))
 
 
-def _choices(table: dict) -> list[tuple[str, str]]:
-    return [(key.value, str(text)) for key, text in table.items()]
-
-
 def _select(table: dict) -> list[SelectChoice]:
-    return [SelectChoice(value, text) for value, text in _choices(table)]
+    return [SelectChoice(value, text) for value, text in labels.choices(table)]
 
 
 class NewCaseForm(Form):
@@ -112,9 +108,9 @@ class CaseView(SecureModelView):
     column_default_sort = ("created_at", True)
     column_searchable_list = ("title", "reporter_name")
     column_filters = (
-        ChoiceFilter(Case.status, "Status", options=_choices(labels.STATUS)),
+        ChoiceFilter(Case.status, "Status", options=labels.choices(labels.STATUS)),
         ChoiceFilter(Case.current_step, "Langkah", options=STEP_CHOICES),
-        ChoiceFilter(Case.priority, "Prioritas", options=_choices(labels.PRIORITY)),
+        ChoiceFilter(Case.priority, "Prioritas", options=labels.choices(labels.PRIORITY)),
         PerformerFilter(Case.id, "Pelaksana"),
         OverStandardFilter(Case.id, "Melebihi standar"),
         LocalDateBetweenFilter(Case.created_at, "Tanggal lapor"),
@@ -179,8 +175,8 @@ class CaseView(SecureModelView):
             step=step,
             jfus=self._jfus() if step and step.names_assignee else [],
             form_data=form_data or {},
-            priorities=_choices(labels.PRIORITY),
-            close_reasons=_choices(labels.CLOSE_REASON),
+            priorities=labels.choices(labels.PRIORITY),
+            close_reasons=labels.choices(labels.CLOSE_REASON),
         )
         return (body, status) if status != 200 else body
 

@@ -275,3 +275,22 @@ def test_editing_and_deleting_cases_is_refused_for_everyone(client, login_as, te
     assert client.get(f"/cases/edit/?id={case_id}").status_code == 403
     response = post_form(client, "/cases/delete/", {"id": str(case_id)})
     assert response.status_code == 403
+
+
+def test_a_database_error_is_shown_as_a_plain_message_never_as_sql(
+    app, client, login_as, monkeypatch
+):
+    from sqlalchemy.exc import IntegrityError
+
+    from admin_app.views import queue
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("INSERT INTO cases (secret) VALUES (1)", {}, Exception("boom"))
+
+    login_as(Role.KASI)
+    monkeypatch.setattr(queue, "work_queue", broken)
+    response = client.get("/")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "INSERT" not in body and "secret" not in body
+    assert "Terjadi kesalahan" in body
