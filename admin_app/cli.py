@@ -59,8 +59,9 @@ def create_user(
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    from . import demo, sop_cli
+    from . import demo, exports, sop_cli
 
     app.cli.add_command(create_user)
+    app.cli.add_command(exports.export_command)
     app.cli.add_command(demo.seed_demo)
     sop_cli.init_app(app)

@@ -70,7 +70,11 @@ def _grant(roles: Iterable[Role], *perms: Perm) -> dict[Role, frozenset[Perm]]:
 MATRIX: Mapping[Screen, Mapping[Role, frozenset[Perm]]] = MappingProxyType(
     {
         Screen.QUEUE: _grant((*_SOP_ROLES, Role.SUPERUSER), _V),
-        Screen.CASES: {**_grant(_SOP_ROLES, _V, _C, _A), Role.SUPERUSER: frozenset({_V})},
+        Screen.CASES: {
+            **_grant((Role.PENGGUNA, Role.JFU), _V, _C, _A),
+            **_grant(_MANAGERS, _V, _C, _A, _X),
+            Role.SUPERUSER: frozenset({_V, _X}),
+        },
         Screen.INSTRUCTIONS: _grant((*_MANAGERS, Role.JFU, Role.SUPERUSER), _V),
         Screen.REPORTS: _grant((*_MANAGERS, Role.JFU, Role.SUPERUSER), _V),
         Screen.DAILY_LOG: _grant((*_MANAGERS, Role.SUPERUSER), _V, _X),

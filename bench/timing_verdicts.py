@@ -10,11 +10,9 @@ nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,13 +22,13 @@ import flask_migrate  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from admin_app import create_app  # noqa: E402
+from bench.common import throwaway_database  # noqa: E402
 from models import db  # noqa: E402
 from models.services.accounts import create_account  # noqa: E402
 from models.services.sop_versions import current_version  # noqa: E402
 from models.services.timing import open_case_timings  # noqa: E402
 from rules.calendar import calendar_from_settings  # noqa: E402
 from rules.sop import portal_sop  # noqa: E402
-from tests.pg import PostgresServer, test_server  # noqa: E402
 
 FILL_CASES = """
 INSERT INTO cases (sop_version_id, title, description, channel, priority, status, current_step,
@@ -53,23 +51,6 @@ SELECT c.id, s, 0, (:roles)[s], (:standards)[s],
        CASE WHEN s < c.current_step THEN 'completed' END
 FROM cases c CROSS JOIN LATERAL generate_series(1, c.current_step) AS s
 """
-
-
-@contextmanager
-def bench_database():
-    """A throwaway migrated database; yields its URL."""
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    with test_server() if not url else _server(url) as server:
-        db_url = server.create_database("sopdesk_bench")
-        try:
-            yield db_url
-        finally:
-            server.drop_database(db_url)
-
-
-@contextmanager
-def _server(url: str):
-    yield PostgresServer(url)
 
 
 def fill(n: int) -> None:
@@ -105,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     args = parser.parse_args(argv)
     calendar = calendar_from_settings(None, "Asia/Jakarta", ())
     now = datetime(2026, 11, 6, 7, 0, tzinfo=UTC)  # Friday 14:00 in Jakarta
-    with bench_database() as url:
+    with throwaway_database() as url:
         app = create_app({"DATABASE_URL": url})
         with app.app_context():
             flask_migrate.upgrade()

@@ -18,6 +18,8 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     __table_args__ = (
+        sa.Index("ix_audit_events_action", "action", "occurred_at"),
+        sa.Index("ix_audit_events_actor", "actor_id", "occurred_at"),
         sa.Index("ix_audit_events_occurred_at", "occurred_at", "id"),
         sa.Index("ix_audit_events_case", "case_id", "id"),
         sa.Index("ix_audit_events_entity", "entity", "entity_id"),
@@ -31,7 +33,7 @@ class AuditEvent(db.Model):
     entity: Mapped[str] = mapped_column(sa.String(60))
     entity_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
 
     actor: Mapped[Account | None] = relationship()

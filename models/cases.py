@@ -21,6 +21,18 @@ class Case(db.Model):
 
     __tablename__ = "cases"
     __table_args__ = (
+        sa.Index(
+            "ix_cases_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
+        sa.Index(
+            "ix_cases_reporter_name_trgm",
+            "reporter_name",
+            postgresql_using="gin",
+            postgresql_ops={"reporter_name": "gin_trgm_ops"},
+        ),
         sa.CheckConstraint(
             "(status = 'open') = (current_step IS NOT NULL AND waiting_role IS NOT NULL)",
             name="open_has_current_step",

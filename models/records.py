@@ -60,7 +60,16 @@ class Instruction(_StepOutput, db.Model):
     """An instruction: policy (step 2), order (step 3) or direction to a JFU (step 6)."""
 
     __tablename__ = "instructions"
-    __table_args__ = (sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_instructions_text_trgm",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+        ),
+        sa.Index("ix_instructions_created_at", "created_at", "id"),
+        sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),
+    )
 
     kind: Mapped[InstructionKind] = mapped_column(str_enum(InstructionKind, "instruction_kind"))
     addressee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
@@ -73,7 +82,16 @@ class Report(_StepOutput, db.Model):
     """A report: analysis (4), solution (5), fix (7), acceptance or return for rework (8)."""
 
     __tablename__ = "reports"
-    __table_args__ = (sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_reports_text_trgm",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+        ),
+        sa.Index("ix_reports_created_at", "created_at", "id"),
+        sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),
+    )
 
     kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
 
@@ -83,6 +101,12 @@ class LogEntry(_StepOutput, db.Model):
 
     __tablename__ = "log_entries"
     __table_args__ = (
+        sa.Index(
+            "ix_log_entries_text_trgm",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+        ),
         sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),
         sa.Index("ix_log_entries_day", "log_date", "id"),
         sa.Index("ix_log_entries_author_day", "author_id", "log_date"),

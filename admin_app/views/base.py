@@ -91,6 +91,7 @@ class SecureModelView(SecureMixin, ModelView):
     create_modal = False
     named_filter_urls = True
     column_display_pk = True
+    list_template = "admin/sopdesk_list.html"
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)

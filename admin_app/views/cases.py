@@ -15,6 +15,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, Role, db
 from models.services import cases as svc
+from models.services.export import ExportKind
 from models.services.timing import case_timing
 from models.services.visibility import visible_cases
 from rules.enums import Action, CaseStatus
@@ -23,6 +24,7 @@ from rules.errors import RuleError
 from rules.transitions import allowed_actions
 
 from .. import clock, labels
+from ..exports import CsvExportMixin
 from ..formatting import local_time
 from ..permissions import Perm, Screen
 from .base import SecureModelView
@@ -73,10 +75,11 @@ def _fmt(view: Any, context: Any, model: Case, name: str) -> Any:
     return value
 
 
-class CaseView(SecureModelView):
+class CaseView(CsvExportMixin, SecureModelView):
     """Every case the user may see; one form for the step the user may take now."""
 
     screen = Screen.CASES
+    export_kind = ExportKind.CASES
     form = NewCaseForm
     column_list = (
         "id",

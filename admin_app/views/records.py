@@ -20,9 +20,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, db
+from models.services.export import ExportKind
 from models.services.visibility import sees_all_cases, visible_case_ids
 
 from .. import labels
+from ..exports import CsvExportMixin
 from ..formatting import local_time
 from ..permissions import Screen
 from .base import SecureModelView
@@ -315,10 +317,11 @@ class ReportView(_StepOutputView):
     )
 
 
-class DailyLogView(ReadOnlyHistoryView):
+class DailyLogView(CsvExportMixin, ReadOnlyHistoryView):
     """Log kegiatan harian, grouped by day, newest day first (ix_log_entries_day)."""
 
     screen = Screen.DAILY_LOG
+    export_kind = ExportKind.LOGS
     list_template = "admin/daily_log_list.html"
     column_list = ("id", "case", "text", "author", "created_at", "corrects")
     column_details_list = (
@@ -356,10 +359,11 @@ class DailyLogView(ReadOnlyHistoryView):
         return indonesian_date(day)
 
 
-class AuditView(ReadOnlyHistoryView):
+class AuditView(CsvExportMixin, ReadOnlyHistoryView):
     """Jejak audit: every change with the state before and after, newest first."""
 
     screen = Screen.AUDIT
+    export_kind = ExportKind.AUDIT
     loads = ("actor",)
     column_list = ("occurred_at", "actor", "action", "entity", "entity_id", "case_id")
     column_details_list = (

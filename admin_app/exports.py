@@ -1,0 +1,286 @@
+"""CSV exports from the list screens (honouring their filters and search) and from the CLI."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+from flask import Response, abort, current_app, request, stream_with_context
+from flask.cli import with_appcontext
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from models import db
+from models.services import audit
+from models.services.export import (
+    SELECTS,
+    CsvOptions,
+    ExportKind,
+    StreamResult,
+    export_filename,
+    export_to_file,
+    stream_export,
+)
+from models.services.visibility import sees_all_cases
+
+from . import clock
+from .i18n import select_locale
+from .permissions import Perm
+
+FILE_LABELS = {
+    "id": {
+        ExportKind.LOGS: "log-kegiatan-harian",
+        ExportKind.AUDIT: "jejak-audit",
+        ExportKind.CASES: "kasus",
+    },
+    "en": {
+        ExportKind.LOGS: "daily-activity-log",
+        ExportKind.AUDIT: "audit-trail",
+        ExportKind.CASES: "cases",
+    },
+}
+
+_STEP_HEADERS = {
+    "id": (
+        "langkah{n}_pelaksana",
+        "langkah{n}_menit_kerja",
+        "langkah{n}_standar_menit",
+        "langkah{n}_melebihi_standar",
+    ),
+    "en": (
+        "step{n}_performer",
+        "step{n}_working_minutes",
+        "step{n}_standard_minutes",
+        "step{n}_over_standard",
+    ),
+}
+_KEYS = ("performer", "working_minutes", "standard_minutes", "over")
+
+HEADERS: dict[str, dict[str, str]] = {
+    "id": {
+        "id": "no",
+        "log_date": "tanggal",
+        "case_id": "no_kasus",
+        "case_title": "judul_kasus",
+        "text": "isi",
+        "author_username": "nama_pengguna",
+        "author_name": "nama_pelaksana",
+        "created_at": "dicatat_pada",
+        "corrects_id": "mengoreksi_no",
+        "occurred_at": "waktu",
+        "actor_username": "pelaku",
+        "action": "tindakan",
+        "entity": "entitas",
+        "entity_id": "id_entitas",
+        "before": "sebelum",
+        "after": "sesudah",
+        "title": "judul",
+        "reporter": "pelapor",
+        "channel": "saluran",
+        "priority": "prioritas",
+        "status": "status",
+        "current_step": "langkah_sekarang",
+        "rework_rounds": "putaran_ulang",
+        "closed_at": "ditutup_pada",
+    },
+    "en": {
+        "id": "id",
+        "log_date": "date",
+        "case_id": "case_id",
+        "case_title": "case_title",
+        "text": "text",
+        "author_username": "username",
+        "author_name": "performer",
+        "created_at": "recorded_at",
+        "corrects_id": "corrects_id",
+        "occurred_at": "occurred_at",
+        "actor_username": "actor",
+        "action": "action",
+        "entity": "entity",
+        "entity_id": "entity_id",
+        "before": "before",
+        "after": "after",
+        "title": "title",
+        "reporter": "reporter",
+        "channel": "channel",
+        "priority": "priority",
+        "status": "status",
+        "current_step": "current_step",
+        "rework_rounds": "rework_rounds",
+        "closed_at": "closed_at",
+    },
+}
+for _lang, _templates in _STEP_HEADERS.items():
+    for _n in range(1, 10):
+        for _key, _template in zip(_KEYS, _templates, strict=True):
+            HEADERS[_lang][f"step{_n}_{_key}"] = _template.format(n=_n)
+
+
+def csv_options(lang: str, *, delimiter: str = ",", bom: bool = False) -> CsvOptions:
+    """Options for an export in this language and the app's time zone."""
+    return CsvOptions(
+        delimiter=delimiter,
+        bom=bom,
+        headers=HEADERS.get(lang, HEADERS["id"]),
+        timezone=current_app.config["TIMEZONE"],
+    )
+
+
+def record_export(
+    actor_id: int | None, kind: ExportKind, details: dict[str, Any], result: StreamResult | int
+) -> None:
+    """Write the export into the audit trail in its own transaction (who, what, filters, rows)."""
+    rows = result if isinstance(result, int) else result.rows
+    complete = True if isinstance(result, int) else result.complete
+    with Session(db.engine) as session:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action=f"export.{kind.value}",
+            entity="export",
+            after={**details, "rows": rows, "complete": complete},
+        )
+        session.commit()
+
+
+class CsvExportMixin:
+    """`<list>/export.csv`: the rows of the list as filtered and searched now, streamed."""
+
+    export_kind: ClassVar[ExportKind]
+
+    def _filtered_ids(self, view_args: Any) -> Any:
+        """The ids the list shows (all pages), or None when no filter, search or scope applies."""
+        if not view_args.filters and not view_args.search and sees_all_cases(current_user):
+            return None
+        _, query = self.get_list(  # type: ignore[attr-defined]
+            0, None, False, view_args.search, view_args.filters, execute=False, page_size=0
+        )
+        model = self.model  # type: ignore[attr-defined]
+        return query.with_entities(model.id).order_by(None).statement
+
+    @expose("/export.csv")
+    def export_csv(self) -> Response:
+        if not self.may(Perm.EXPORT):  # type: ignore[attr-defined]
+            abort(403)
+        view_args = self._get_list_extra_args()  # type: ignore[attr-defined]
+        lang = select_locale()
+        options = csv_options(
+            lang,
+            delimiter=";" if request.args.get("delimiter") == ";" else ",",
+            bom=request.args.get("bom") == "1",
+        )
+        select = SELECTS[self.export_kind](options, ids=self._filtered_ids(view_args))
+        actor_id = current_user.id
+        details = {
+            "filters": [list(map(str, f)) for f in view_args.filters or []],
+            "search": view_args.search,
+            "delimiter": options.delimiter,
+            "bom": options.bom,
+            "via": "web",
+        }
+        result = StreamResult()
+        chunks = stream_export(
+            db.engine,
+            select,
+            options,
+            result,
+            on_end=lambda ended: record_export(actor_id, self.export_kind, details, ended),
+        )
+        name = export_filename(
+            self.export_kind,
+            clock.now(),
+            options.timezone,
+            FILE_LABELS[lang],
+            filters=details["filters"] or ([view_args.search] if view_args.search else []),
+        )
+        return Response(
+            stream_with_context(chunks),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice([k.value for k in ExportKind]))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write ('-' for standard output).",
+)
+@click.option(
+    "--from",
+    "first",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day (YYYY-MM-DD, Asia/Jakarta).",
+)
+@click.option(
+    "--to",
+    "last",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last day (YYYY-MM-DD), inclusive.",
+)
+@click.option("--delimiter", type=click.Choice([",", ";"]), default=",")
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM (Excel).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Header language.")
+@with_appcontext
+def export_command(
+    kind: str, out: Path, first: Any, last: Any, delimiter: str, bom: bool, lang: str
+) -> None:
+    """Export the daily log, the audit trail or the cases as CSV, streamed from PostgreSQL."""
+    first_day: date | None = first.date() if first else None
+    last_day: date | None = last.date() if last else None
+    if first_day and last_day and first_day > last_day:
+        raise click.BadParameter("--from is after --to")
+    export_kind = ExportKind(kind)
+    options = csv_options(lang, delimiter=delimiter, bom=bom)
+    select = SELECTS[export_kind](options, first=first_day, last=last_day)
+    to_stdout = str(out) == "-"
+    stream = sys.stdout.buffer if to_stdout else out.open("wb", buffering=1024 * 1024)
+    show_progress = not to_stdout and sys.stderr.isatty()
+    started = time.perf_counter()
+    try:
+        if show_progress:
+            counted = select.order_by(None).subquery()
+            total = db.session.scalar(db.select(db.func.count()).select_from(counted))
+            db.session.rollback()
+            with click.progressbar(length=total or 0, label="Mengekspor", file=sys.stderr) as bar:
+                done = [0]
+
+                def advance(rows: int) -> None:
+                    bar.update(rows - done[0])
+                    done[0] = rows
+
+                rows = export_to_file(db.engine, select, stream, options, on_rows=advance)
+                bar.update((total or 0) - done[0])
+        else:
+            rows = export_to_file(db.engine, select, stream, options)
+    finally:
+        if not to_stdout:
+            stream.close()
+    details = {
+        "from": str(first_day or ""),
+        "to": str(last_day or ""),
+        "delimiter": delimiter,
+        "bom": bom,
+        "via": "cli",
+    }
+    seconds = time.perf_counter() - started
+    record_export(None, export_kind, details, rows)
+    click.echo(
+        f"{rows} baris diekspor ke {out} dalam {seconds:.2f} detik "
+        f"({rows / max(seconds, 1e-9):,.0f} baris/detik).",
+        err=to_stdout,
+    )
