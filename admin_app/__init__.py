@@ -60,4 +60,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     cli.init_app(app)
     build_admin(app)
+    from .notices import init_app as init_notices
+
+    init_notices(app)
     return app

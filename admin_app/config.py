@@ -23,6 +23,17 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def normalize_database_url(url: str | None) -> str | None:
     """Use psycopg2 for plain postgres URLs (SQLAlchemy 2.1 would otherwise pick psycopg 3)."""
     if not url:
@@ -47,6 +58,13 @@ class Config:
     ADMIN_PASSWORD: str | None = None
     DEFAULT_LANGUAGE: str = "id"
     WORK_WEEK: str | None = None
+    BASE_URL: str | None = None
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS: bool = False
+    MAIL_FROM: str = "SOP Desk <sopdesk@localhost>"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +81,13 @@ class Config:
             ADMIN_USERNAME=env.get("ADMIN_USERNAME") or None,
             ADMIN_PASSWORD=env.get("ADMIN_PASSWORD") or None,
             WORK_WEEK=env.get("WORK_WEEK") or None,
+            BASE_URL=env.get("BASE_URL") or None,
+            MAIL_SERVER=env.get("MAIL_SERVER") or None,
+            MAIL_PORT=_env_int("MAIL_PORT", 25),
+            MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
+            MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
+            MAIL_USE_TLS=_env_bool("MAIL_USE_TLS"),
+            MAIL_FROM=env.get("MAIL_FROM") or "SOP Desk <sopdesk@localhost>",
         )
 
     @property
@@ -90,6 +115,15 @@ class Config:
                 parse_week(self.work_week)
         except ValueError as exc:
             raise ConfigError(f"WORK_WEEK: {exc}") from exc
+        if not 0 < self.MAIL_PORT < 65536:
+            raise ConfigError(f"MAIL_PORT must be a port number, got {self.MAIL_PORT}")
+        if self.BASE_URL and not self.BASE_URL.startswith(("http://", "https://")):
+            raise ConfigError(f"BASE_URL must start with http:// or https://: {self.BASE_URL!r}")
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach SOP Desk, for links in emails (no trailing slash)."""
+        return (self.BASE_URL or f"http://{self.HOST}:{self.PORT}").rstrip("/")
 
     @property
     def work_week(self) -> dict[str, str] | None:

@@ -1,7 +1,11 @@
-"""`flask --app wsgi seed-demo`: demo accounts (one per role) and a few cases at different steps."""
+"""`flask --app wsgi seed-demo`: demo accounts (one per role) and a few cases at different steps.
+
+With `--cases N --logs M` it also loads two years of bulk data (admin_app/seed_bulk.py).
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import click
@@ -15,7 +19,7 @@ from rules.calendar import WorkingCalendar
 from rules.enums import Role
 from rules.sop import portal_sop
 
-from . import clock
+from . import clock, seed_bulk
 
 DEMO_ACCOUNTS = (
     ("pengguna", "Putri Pengguna", Role.PENGGUNA),
@@ -98,10 +102,8 @@ def _walk(
         )
 
 
-@click.command("seed-demo")
-@with_appcontext
-def seed_demo() -> None:
-    """Create demo accounts and cases; running it again changes nothing."""
+def _seed_small() -> None:
+    """Demo accounts (one per role) and a few cases walked by the services; idempotent."""
     created = []
     for username, full_name, role in DEMO_ACCOUNTS:
         if accounts.username_taken(db.session, username):
@@ -132,3 +134,73 @@ def seed_demo() -> None:
         click.echo(f"{role.value:10} {username:10} kata sandi: {password}")
     if not has_cases:
         click.echo(f"{len(DEMO_CASES)} kasus demo dibuat.")
+
+
+def _seed_bulk(cases: int, logs: int | None, started: float) -> None:
+    """The bulk load, once: a second run says so and writes nothing."""
+    marker = seed_bulk.already_loaded(db.session)
+    if marker is not None:
+        when = marker.occurred_at.astimezone(clock.calendar().tz)
+        click.echo(f"Data massal sudah dimuat ({when:%Y-%m-%d %H:%M}); tidak ada yang diubah.")
+        return
+    entries = "langkah 9 saja" if logs is None else f"{logs:,} entri"
+    click.echo(f"Memuat data massal: {cases:,} kasus, log kegiatan {entries} ...")
+    try:
+        result = seed_bulk.load(
+            db.session,
+            cases=cases,
+            logs=logs,
+            now=clock.now(),
+            calendar=clock.calendar(),
+            demo_usernames=[username for username, _, _ in DEMO_ACCOUNTS],
+            password=accounts.generate_password(),
+            echo=click.echo,
+        )
+        began = time.perf_counter()
+        db.session.commit()
+    except seed_bulk.BulkError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from None
+    click.echo(f"  {'COMMIT':<34} {'':>10}       {time.perf_counter() - began:7.1f} dtk")
+    seed_bulk.analyze(db.session, click.echo)
+    db.session.commit()
+    names = ", ".join(
+        group[0].username + (f"..{group[-1].username}" if len(group) > 1 else "")
+        for group in _by_role(result.accounts)
+    )
+    click.echo(
+        f"{len(result.accounts)} akun massal ({names}) memakai satu kata sandi: {result.password}"
+    )
+    click.echo(f"Selesai dalam {time.perf_counter() - started:.1f} dtk.")
+
+
+def _by_role(bulk: list[seed_bulk.BulkAccount]) -> list[list[seed_bulk.BulkAccount]]:
+    groups: dict[Role, list[seed_bulk.BulkAccount]] = {}
+    for account in bulk:
+        groups.setdefault(account.role, []).append(account)
+    return list(groups.values())
+
+
+@click.command("seed-demo")
+@click.option(
+    "--cases",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Also load this many cases in bulk, spread over two years of working time.",
+)
+@click.option(
+    "--logs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Daily-log entries the bulk load writes in all: step 9's plus routine ones.",
+)
+@with_appcontext
+def seed_demo(cases: int | None, logs: int | None) -> None:
+    """Create demo accounts and cases; running it again changes nothing.
+
+    With --cases or --logs, also load bulk data once (a second run says so, changes nothing).
+    """
+    started = time.perf_counter()
+    _seed_small()
+    if cases is not None or logs is not None:
+        _seed_bulk(cases or 0, logs, started)

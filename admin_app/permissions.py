@@ -35,6 +35,8 @@ class Screen(StrEnum):
     ACCOUNTS = "accounts"
     NON_WORKING_DAYS = "non_working_days"
     PERMISSIONS = "permissions"
+    DASHBOARD = "dashboard"
+    NOTICES = "notices"
 
 
 SCREEN_LABELS = {
@@ -47,6 +49,8 @@ SCREEN_LABELS = {
     Screen.ACCOUNTS: "Akun & peran",
     Screen.NON_WORKING_DAYS: "Hari libur",
     Screen.PERMISSIONS: "Matriks hak akses",
+    Screen.DASHBOARD: "Dasbor",
+    Screen.NOTICES: "Pemberitahuan",
 }
 
 PERM_LABELS = {
@@ -85,6 +89,8 @@ MATRIX: Mapping[Screen, Mapping[Role, frozenset[Perm]]] = MappingProxyType(
             **_grant(_MANAGERS, _V),
         },
         Screen.PERMISSIONS: _grant((Role.SUPERUSER,), _V),
+        Screen.DASHBOARD: _grant((*_MANAGERS, Role.SUPERUSER), _V, _X),
+        Screen.NOTICES: _grant((*_SOP_ROLES, Role.SUPERUSER), _V),
     }
 )
 """Screen → role → what that role may do there. A role not listed may do nothing there."""

@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .calendar import NonWorkingDay, NonWorkingKind
 from .cases import Case, StepRun
 from .db import db
+from .notices import Notice
 from .records import Instruction, LogEntry, Report
 from .sop_versions import SopVersion
 
@@ -16,6 +17,7 @@ __all__ = [
     "LogEntry",
     "NonWorkingDay",
     "NonWorkingKind",
+    "Notice",
     "Report",
     "Role",
     "SopVersion",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,9 +31,9 @@ class SopVersion(db.Model):
     definition: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
 
-    @property
+    @cached_property
     def sop(self) -> SopDefinition:
-        """The definition as the rules read it."""
+        """The definition as the rules read it (parsed once per loaded row; rows never change)."""
         return sop_from_dict(self.definition, source=f"{self.key} v{self.version}")
 
     def __str__(self) -> str:

@@ -83,6 +83,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tabel SOP tidak dapat diimpor, baris {line}: {reason}",
         "en": "The SOP table cannot be imported, line {line}: {reason}",
     },
+    # Why a closed case did not follow the SOP exactly (rules.stats.conformance_reasons).
+    "conformance_wrong_performer": {
+        "id": "Langkah {step} dikerjakan oleh peran di luar SOP (seharusnya: {role}).",
+        "en": "Step {step} was done by a role the SOP does not name (expected: {role}).",
+    },
+    "conformance_skipped_step": {
+        "id": "Langkah {step} dilewati.",
+        "en": "Step {step} was skipped.",
+    },
+    "conformance_rework": {
+        "id": "Perbaikan dikembalikan untuk dikerjakan ulang ({rounds} putaran).",
+        "en": "The fix was sent back for rework ({rounds} rounds).",
+    },
+    "conformance_closed_early": {
+        "id": "Ditutup lebih awal pada langkah {step}.",
+        "en": "Closed early at step {step}.",
+    },
+    "conformance_incomplete": {
+        "id": "Tidak diselesaikan sampai langkah terakhir ({step}).",
+        "en": "Not completed through the last step ({step}).",
+    },
     # Refusals decided by the services around the rules.
     "already_done": {
         "id": "Langkah {step} sudah diselesaikan oleh {by}.",

@@ -12,6 +12,9 @@ def register_views(admin: Admin) -> None:
     from .cases import CaseView
 
     admin.add_view(CaseView(Case, name="Kasus", endpoint="case", url="cases"))
+    from .dashboard import DashboardView
+
+    admin.add_view(DashboardView(name="Dasbor", endpoint="dashboard", url="dashboard"))
     # further screens are registered below, in menu order
     from models import AuditEvent, Instruction, LogEntry, Report
 
@@ -57,3 +60,6 @@ def register_views(admin: Admin) -> None:
             category="Administrasi",
         )
     )
+    from .notices import NoticeView
+
+    admin.add_view(NoticeView(name="Pemberitahuan", endpoint="notice", url="notices"))

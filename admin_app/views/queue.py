@@ -9,6 +9,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from models import db
+from models.services.notices import notify_overdue
 from models.services.queue import own_open_reports, work_queue
 from models.services.timing import open_case_timings
 from rules.timing import case_badge
@@ -42,9 +43,10 @@ class WorkQueueView(SecureMixin, AdminIndexView):
         cases = work_queue(db.session, current_user, after=_cursor(), limit=PAGE_SIZE + 1)
         more = len(cases) > PAGE_SIZE
         cases = cases[:PAGE_SIZE]
-        timings = open_case_timings(
-            db.session, clock.now(), clock.calendar(), case_ids=[c.id for c in cases]
-        )
+        case_ids = [c.id for c in cases]
+        if notify_overdue(db.session, clock.now(), account=current_user, case_ids=case_ids):
+            db.session.commit()  # the steps on this page that ran over become notices, once
+        timings = open_case_timings(db.session, clock.now(), clock.calendar(), case_ids=case_ids)
         rows = [
             {
                 "case": case,

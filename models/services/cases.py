@@ -20,7 +20,7 @@ from ..accounts import Account
 from ..cases import Case, StepRun
 from ..errors import ServiceError
 from ..records import Instruction, LogEntry, Report
-from . import audit
+from . import audit, notices
 from .sop_versions import current_version
 
 Payload = Mapping[str, object]
@@ -163,6 +163,7 @@ def report(
         after={**case_snapshot(case), "title": case.title, "channel": case.channel},
         at=now,
     )
+    notices.notify_handoff(session, case, outcome, now)
     return ActionResult(case, outcome, None)
 
 
@@ -297,6 +298,7 @@ def act(
         },
         at=now,
     )
+    notices.notify_handoff(session, case, outcome, now)
     return ActionResult(case, outcome, record)
 
 

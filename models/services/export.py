@@ -260,6 +260,9 @@ def _snapshot(raw: Any) -> Any:
     """A read-only REPEATABLE READ transaction: the export sees one moment while writes go on."""
     cursor = raw.cursor()
     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    # A parallel plan sorts everything before the first row leaves; one worker walking the
+    # index streams from the first moment, at about the same total speed, on one core.
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     return cursor
 
 

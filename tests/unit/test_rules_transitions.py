@@ -503,7 +503,8 @@ def draw_move(data: st.DataObject, state: CaseState) -> tuple[Actor, Action, boo
 def test_random_action_sequences_never_reach_an_invalid_state() -> None:
     reached: collections.Counter[object] = collections.Counter()
 
-    @settings(max_examples=150, deadline=None, database=None)
+    # derandomize: the coverage check below must not depend on the luck of one run.
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True)
     @given(st.data())
     def walk(data: st.DataObject) -> None:
         state = report_case(SOP, PENGGUNA, REPORT).after
