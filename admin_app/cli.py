@@ -59,9 +59,10 @@ def create_user(
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    from . import demo, exports, sop_cli
+    from . import audit_cli, demo, exports, sop_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(exports.export_command)
     app.cli.add_command(demo.seed_demo)
     sop_cli.init_app(app)
+    audit_cli.init_app(app)

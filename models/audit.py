@@ -14,7 +14,7 @@ from .db import db
 
 
 class AuditEvent(db.Model):
-    """One audited change; rows are never updated or deleted (enforced by a trigger)."""
+    """One audited change; never updated or deleted, and hash-chained (both by triggers)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
@@ -35,5 +35,22 @@ class AuditEvent(db.Model):
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
+    # Set by the audit_events_chain trigger (migration 0006), never by the application.
+    chain_seq: Mapped[int] = mapped_column(
+        sa.BigInteger, unique=True, server_default=sa.FetchedValue()
+    )
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64), server_default=sa.FetchedValue())
+    hash: Mapped[str] = mapped_column(sa.String(64), server_default=sa.FetchedValue())
 
     actor: Mapped[Account | None] = relationship()
+
+
+class AuditChainHead(db.Model):
+    """The last link of the audit hash chain (one row; its lock serialises audit writers)."""
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (sa.CheckConstraint("id", name="one_row"),)
+
+    id: Mapped[bool] = mapped_column(primary_key=True, server_default=sa.true())
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    hash: Mapped[str | None] = mapped_column(sa.String(64))

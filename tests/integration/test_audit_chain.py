@@ -1,0 +1,141 @@
+"""The audit trail is a hash chain; `flask audit verify` finds the first row someone changed."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, db
+from models.services import audit
+from models.services.audit_chain import verify_chain
+
+
+def _add_events(app, n: int, action: str = "uji.rantai") -> list[int]:
+    with app.app_context(), Session(db.engine) as session:
+        events = [
+            audit.record(
+                session,
+                actor_id=None,
+                action=action,
+                entity="uji",
+                entity_id=i,
+                after={"n": i, "teks": "é ✅"},
+            )
+            for i in range(n)
+        ]
+        session.commit()
+        return [e.id for e in events]
+
+
+def _tamper(app, sql: str, **params) -> None:
+    """What a superuser could do by hand: step around the append-only trigger and edit."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        conn.execute(sa.text(sql), params)
+
+
+@pytest.fixture
+def chain_app(pg_server):
+    """A fresh, migrated database per test: tampering must not leak into other tests."""
+    import flask_migrate
+
+    from admin_app import create_app
+
+    url = pg_server.create_database("sopdesk_chain")
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    pg_server.drop_database(url)
+
+
+def test_each_event_links_to_the_previous_one(db_session):
+    first = audit.record(db_session, actor_id=None, action="a", entity="uji")
+    second = audit.record(db_session, actor_id=None, action="b", entity="uji")
+    db_session.flush()
+    db_session.refresh(first)
+    db_session.refresh(second)
+    assert second.chain_seq == first.chain_seq + 1
+    assert second.prev_hash == first.hash and len(second.hash) == 64
+
+
+def test_an_untouched_chain_verifies(chain_app):
+    _add_events(chain_app, 30)
+    result = chain_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "Rantai audit utuh: 30 baris" in result.output
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        ("UPDATE audit_events SET after = '{\"n\": 999}' WHERE id = :id", "content"),
+        (
+            "UPDATE audit_events SET occurred_at = occurred_at - interval '1 day' WHERE id = :id",
+            "content",
+        ),
+        ("UPDATE audit_events SET actor_id = NULL, action = 'palsu' WHERE id = :id", "content"),
+        ("DELETE FROM audit_events WHERE id = :id", "gap"),
+    ],
+)
+def test_a_row_changed_with_superuser_sql_is_caught_and_named(chain_app, sql, reason):
+    ids = _add_events(chain_app, 20)
+    victim = ids[7]
+    _tamper(chain_app, sql, id=victim)
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+    assert not verdict.ok and verdict.reason == reason
+    expected = victim if reason == "content" else ids[8]
+    assert verdict.broken_id == expected
+    result = chain_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and f"baris #{expected}" in result.output
+
+
+def test_rehashing_a_changed_row_still_breaks_the_next_link(chain_app):
+    ids = _add_events(chain_app, 10)
+    _tamper(
+        chain_app,
+        """
+        UPDATE audit_events SET after = '{"n": -1}',
+            hash = audit_event_hash(chain_seq, occurred_at, actor_id, action, entity, entity_id,
+                                    case_id, '{"n": -1}'::jsonb, before, prev_hash)
+        WHERE id = :id""",
+        id=ids[3],
+    )
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+    assert not verdict.ok and verdict.broken_id in (ids[3], ids[4])
+
+
+def test_cutting_off_the_newest_rows_is_caught(chain_app):
+    ids = _add_events(chain_app, 10)
+    _tamper(chain_app, "DELETE FROM audit_events WHERE id >= :id", id=ids[-2])
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+    assert verdict.reason == "tail"
+
+
+def test_concurrent_writers_never_fork_the_chain(chain_app):
+    import threading
+
+    errors = []
+
+    def write(n: int) -> None:
+        try:
+            _add_events(chain_app, 15, action=f"uji.paralel.{n}")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert verdict.ok and verdict.rows == count == 90
