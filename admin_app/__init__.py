@@ -41,13 +41,14 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
         app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
 
-    from . import auth, cli, errors, formatting, health, i18n
+    from . import auth, cli, errors, formatting, health, i18n, notices, security
     from .admin_shell import build_admin
-    from .extensions import csrf, login_manager, migrate
+    from .extensions import csrf, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
@@ -58,9 +59,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     build_admin(app)
-    from .notices import init_app as init_notices
-
-    init_notices(app)
+    notices.init_app(app)
     return app

@@ -7,6 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from .i18n import TRANSLATIONS
+from .security import csp_nonce
 from .views import register_views
 from .views.queue import WorkQueueView
 
@@ -20,6 +21,7 @@ def build_admin(app: Flask) -> Admin:
         index_view=WorkQueueView(name="Kotak kerja", url="/"),
         theme=Bootstrap4Theme(swatch="default", base_template="admin/sopdesk_base.html"),
         translations_path=str(TRANSLATIONS),
+        csp_nonce_generator=csp_nonce,
     )
     register_views(admin)
     return admin

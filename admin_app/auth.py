@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from argon2 import PasswordHasher
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -14,11 +15,13 @@ from wtforms.validators import DataRequired, Length
 
 from models import Account, db
 
-from .extensions import login_manager
+from .extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Nama pengguna atau kata sandi salah, atau akun tidak aktif."
+# Checked against when the username is unknown, so both failures take the same time.
+_DUMMY = Account(password_hash=PasswordHasher().hash("tidak-ada-akun-seperti-ini"))
 
 
 class LoginForm(FlaskForm):
@@ -56,7 +59,13 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.index")
 
 
+def _login_username() -> str:
+    return (request.form.get("username") or "").strip().lower()[:50]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"], key_func=_login_username)
 def login() -> Response | str:
     """Show the login form; on success, start a fresh session."""
     if current_user.is_authenticated:
@@ -81,7 +90,9 @@ def login() -> Response | str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """End the session."""
+    """End the session, here and wherever a copy of its cookie still lives."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Anda telah keluar.", "info")

@@ -58,6 +58,8 @@ class Config:
     ADMIN_PASSWORD: str | None = None
     DEFAULT_LANGUAGE: str = "id"
     WORK_WEEK: str | None = None
+    TRUSTED_PROXIES: int = 0
+    RATELIMIT_STORAGE_URI: str = "memory://"
     BASE_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT: int = 25
@@ -81,6 +83,8 @@ class Config:
             ADMIN_USERNAME=env.get("ADMIN_USERNAME") or None,
             ADMIN_PASSWORD=env.get("ADMIN_PASSWORD") or None,
             WORK_WEEK=env.get("WORK_WEEK") or None,
+            TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
+            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             BASE_URL=env.get("BASE_URL") or None,
             MAIL_SERVER=env.get("MAIL_SERVER") or None,
             MAIL_PORT=_env_int("MAIL_PORT", 25),
@@ -154,6 +158,8 @@ class Config:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.is_production,
             "WTF_CSRF_TIME_LIMIT": None,
+            "RATELIMIT_STORAGE_URI": self.RATELIMIT_STORAGE_URI,
+            "RATELIMIT_HEADERS_ENABLED": True,
             "TIMEZONE": self.TIMEZONE,
             "DEFAULT_LANGUAGE": self.DEFAULT_LANGUAGE,
             "APP_ENV": self.APP_ENV,

@@ -26,6 +26,7 @@ TITLES = {
 
 DETAILS = {
     403: "Anda tidak berhak membuka halaman ini.",
+    429: "Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.",
     404: "Halaman atau data yang Anda cari tidak ada, atau tidak dapat Anda lihat.",
     500: "Terjadi kesalahan di server. Kejadian ini telah dicatat.",
     503: "Basis data sedang tidak dapat dihubungi. Tidak ada perubahan yang hilang; "
@@ -62,7 +63,7 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException) -> tuple[str, int]:
         # werkzeug's own (English) descriptions give way to ours; a description passed to
         # abort() by SOP Desk is already in the user's language and is shown as it is.
-        custom = exc.description != type(exc).description
+        custom = exc.description != type(exc).description and exc.code != 429
         return _page(exc.code or 500, exc.description if custom else None)
 
     @app.errorhandler(SQLAlchemyError)

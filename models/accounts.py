@@ -56,6 +56,8 @@ class Account(db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     last_login_at: Mapped[datetime | None]
+    # Part of every session's id: raising it ends every session of this account (logout).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list[Role]] = relationship(secondary=account_roles, lazy="selectin")
 
@@ -98,8 +100,13 @@ class Account(db.Model):
 
     @property
     def session_fingerprint(self) -> str:
-        """A short digest of the password hash; changes whenever the password does."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """A short digest of the password hash and the epoch; changes with either."""
+        material = f"{self.password_hash}:{self.session_epoch or 0}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Make every session of this account invalid, this one included (logout)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})"

@@ -42,7 +42,14 @@ def database_url(pg_server: PostgresServer) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Flask:
     """The application under test, on the migrated database."""
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-key"})
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "SECRET_KEY": "test-key",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 @pytest.fixture
@@ -137,7 +144,9 @@ def login_as(client: FlaskClient, make_account: Callable[..., Account]) -> Calla
 def committed_app(pg_server: PostgresServer) -> Iterator[Flask]:
     """An app on its own migrated database where tests really commit (races, faults)."""
     url = pg_server.create_database("sopdesk_commit")
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-key"})
+    app = create_app(
+        {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-key", "RATELIMIT_ENABLED": False}
+    )
     with app.app_context():
         flask_migrate.upgrade()
     yield app
