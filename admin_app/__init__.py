@@ -41,20 +41,20 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
         app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
 
-    from . import auth, cli, errors, formatting, health, i18n, notices, security
+    from . import auth, cli, errors, formatting, health, i18n, notices, security, throttle
     from .admin_shell import build_admin
-    from .extensions import csrf, limiter, login_manager, migrate
+    from .extensions import csrf, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
     login_manager.session_protection = "strong"
 
     app.register_blueprint(auth.bp)
+    throttle.init_app(app)
     app.register_blueprint(health.bp)
     i18n.init_app(app)
     errors.init_app(app)
