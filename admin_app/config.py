@@ -59,6 +59,7 @@ class Config:
     DEFAULT_LANGUAGE: str = "id"
     WORK_WEEK: str | None = None
     TRUSTED_PROXIES: int = 0
+    DB_WAIT_SECONDS: int = 60
     RATELIMIT_STORAGE_URI: str = "memory://"
     BASE_URL: str | None = None
     MAIL_SERVER: str | None = None
@@ -84,6 +85,7 @@ class Config:
             ADMIN_PASSWORD=env.get("ADMIN_PASSWORD") or None,
             WORK_WEEK=env.get("WORK_WEEK") or None,
             TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
+            DB_WAIT_SECONDS=_env_int("DB_WAIT_SECONDS", 60),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             BASE_URL=env.get("BASE_URL") or None,
             MAIL_SERVER=env.get("MAIL_SERVER") or None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -41,9 +41,11 @@ CSRF_DETAIL = (
 
 
 def _page(code: int, detail: str | None = None) -> tuple[str, int]:
+    # Rendered without the context processors: they load the signed-in user from the database,
+    # which may be the very thing that is down.
+    template = current_app.jinja_env.get_template("error.html")
     return (
-        render_template(
-            "error.html",
+        template.render(
             code=code,
             title=TITLES.get(code, "Kesalahan"),
             detail=detail or DETAILS.get(code, ""),
