@@ -51,24 +51,41 @@ def percentile_of_counts(counts: Iterable[tuple[float, int]], fraction: float) -
     For many values with few distinct ones (working minutes are kept to the hundredth), counting
     them is cheaper than sorting them all; the result is the same.
     """
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"a percentile fraction lies in 0..1, not {fraction}")
-    ordered = sorted((value, times) for value, times in counts if times > 0)
+    return percentiles_of_counts(counts, (fraction,))[0]
+
+
+def percentiles_of_counts(
+    counts: Iterable[tuple[float, int]], fractions: Sequence[float]
+) -> list[float | None]:
+    """Several percentiles_of_counts at once: one sort and one pass over the counts."""
+    for fraction in fractions:
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"a percentile fraction lies in 0..1, not {fraction}")
+    ordered = sorted(pair for pair in counts if pair[1] > 0)
     total = sum(times for _, times in ordered)
     if not total:
-        return None
-    position = (total - 1) * fraction
-    lower = math.floor(position)
-    low = high = ordered[-1][0]
-    seen = 0
-    for index, (value, times) in enumerate(ordered):
-        seen += times
-        if seen > lower:  # the value at rank `lower` (0-based) ...
-            low = value
-            # ... and at the next rank: the same value while it repeats, else the next one.
-            high = value if seen > lower + 1 else ordered[min(index + 1, len(ordered) - 1)][0]
+        return [None for _ in fractions]
+    # The ranks (0-based) whose values each percentile interpolates between.
+    wanted: dict[int, float] = {}
+    for fraction in fractions:
+        lower = math.floor((total - 1) * fraction)
+        wanted[lower] = wanted[min(lower + 1, total - 1)] = 0.0
+    ranks = sorted(wanted)
+    seen, index = 0, 0
+    for value, times in ordered:
+        seen += times  # ranks seen .. seen + times - 1 hold `value`
+        while index < len(ranks) and ranks[index] < seen:
+            wanted[ranks[index]] = value
+            index += 1
+        if index == len(ranks):
             break
-    return low + (position - lower) * (high - low)
+    result: list[float | None] = []
+    for fraction in fractions:
+        position = (total - 1) * fraction
+        lower = math.floor(position)
+        low, high = wanted[lower], wanted[min(lower + 1, total - 1)]
+        result.append(low + (position - lower) * (high - low))
+    return result
 
 
 def median(values: Iterable[float]) -> float | None:

@@ -236,8 +236,12 @@ def _measures(key: str, items: Iterable[tuple[str, str, Any]]) -> Table:
     """A two-column table of named measures: (measure key, kind, value)."""
     columns = _columns(("measure", "text"), ("value", "value"))
     rows = [
-        {"measure": LABELS["measures"][name][0], "code": LABELS["measures"][name][1], "kind": kind}
-        | {"value": value}
+        {
+            "measure": LABELS["measures"][name][0],
+            "code": LABELS["measures"][name][1],
+            "kind": kind,
+            "value": value,
+        }
         for name, kind, value in items
     ]
     return Table(key, LABELS["charts"][key], columns, rows)
@@ -475,11 +479,7 @@ def svg(chart: Any) -> Markup:
     return Markup(rendered)  # pygal builds the SVG with ElementTree, which escapes every text
 
 
-def _minutes_value(value: float) -> str:
-    return format_minutes(value)
-
-
-def _count_value(value: float) -> str:
+def _number_value(value: float) -> str:
     return format_minutes(value)
 
 
@@ -505,8 +505,8 @@ Series = tuple[str, str, Any]
 
 
 def _draw(kind: Callable[..., Any], series: Iterable[Series], **options: Any) -> Chart:
-    """Draw a chart of these series with the dashboard's defaults; `secondary` series (label
-    ending in the right-axis marker) go on the right-hand axis."""
+    """Draw these series with the dashboard's defaults; with a `secondary_range`, the last
+    series is drawn against the right-hand axis."""
     series = list(series)
     chart = _chart(kind, [colour for _, colour, _ in series], show_legend=False, **options)
     secondary = options.get("secondary_range") is not None
@@ -528,7 +528,7 @@ def build_charts(
     jfus = tables["jfu"].rows[::-1]  # pygal draws the first label at the bottom
     weeks = tables["weekly"].rows
     steps_options = {"x_title": axis["step"], "x_labels": []}
-    pie_options = {"inner_radius": 0.55, "value_formatter": _count_value, "print_values": True}
+    pie_options = {"inner_radius": 0.55, "value_formatter": _number_value, "print_values": True}
     return {
         "open": _draw(
             pygal.StackedBar,
@@ -563,7 +563,7 @@ def build_charts(
             ],
             **{**steps_options, "x_labels": [str(row["step"]) for row in timed]},
             y_title=axis["minutes"],
-            value_formatter=_minutes_value,
+            value_formatter=_number_value,
             width=WIDE,
             height=340,
         ),
@@ -574,7 +574,7 @@ def build_charts(
                 (series["p90"], COLORS["orange"], [closed.lead_p90]),
                 (series["standard_total"], COLORS["gray"], [closed.standard_total]),
             ],
-            value_formatter=_minutes_value,
+            value_formatter=_number_value,
             width=HALF,
             height=200,
         ),
@@ -609,7 +609,7 @@ def build_charts(
                 (series["fixes"], COLORS["teal"], [row["fixes"] for row in jfus]),
             ],
             x_labels=[row["jfu"] for row in jfus],
-            value_formatter=_count_value,
+            value_formatter=_number_value,
             height=max(200, 40 + 36 * len(jfus)),
         ),
         "weekly": _draw(

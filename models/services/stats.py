@@ -1,8 +1,10 @@
 """The dashboard's figures, aggregated by PostgreSQL; the rules suggest standards and give reasons.
 
 Every figure is about one SOP (the portal SOP by default) and, where it says so, a period
-[start, end) of aware instants. Medians and 90th percentiles are PostgreSQL's percentile_cont
-(linear interpolation), the method of rules.stats. Which runs count where:
+[start, end) of aware instants. Medians and 90th percentiles interpolate linearly between the
+closest ranks: PostgreSQL's percentile_cont for lead times and fixes, rules.stats'
+percentiles_of_counts over PostgreSQL's counts per value for the steps (same method). Which runs
+count where:
 
 - a step's figures count the passes finished in the period as `completed` or `returned`; the
   pass in which a case was closed early is not a performance of its step and is left out;
@@ -33,14 +35,14 @@ from rules.stats import (
     Nonconformity,
     accepted_roles,
     conformance_reasons,
-    percentile_of_counts,
+    percentiles_of_counts,
     suggested_standard,
 )
 
 from ..errors import ServiceError
 from ..sop_versions import SopVersion
 
-NONCONFORMING_PAGE = 50
+NONCONFORMING_PAGE = 25
 """Non-conforming cases listed per page."""
 
 Cursor = tuple[datetime, int]
@@ -261,20 +263,26 @@ def open_by_step(session: Session, where: Scope, now: datetime) -> list[OpenStep
 # Per step, how many runs took each distinct number of working minutes: one lateral subquery per
 # step reads one range of ix_step_runs_step_completed (an index-only scan) and counts by value.
 # Minutes are kept to the hundredth, so a year of runs has a few thousand distinct values per
-# step; reading the percentiles from those counts (rules.stats.percentile_of_counts, the same
+# step; reading the percentiles from those counts (rules.stats.percentiles_of_counts, the same
 # interpolation as percentile_cont) costs half as much as sorting every run.
 STEP_FIGURES = """
-SELECT s.step, f.minutes, f.runs, f.within, f.timed
+SELECT s.step, f.*
 FROM unnest(CAST(:steps AS int[])) AS s(step)
 CROSS JOIN LATERAL (
-    SELECT CAST(sr.working_minutes AS float8) AS minutes,
-           count(*) AS runs,
-           count(*) FILTER (WHERE sr.working_minutes <= sr.standard_minutes) AS within,
-           count(*) FILTER (WHERE sr.standard_minutes IS NOT NULL) AS timed
-    FROM step_runs sr{join}
-    WHERE sr.step = s.step AND sr.completed_at >= :start AND sr.completed_at < :end
-      AND sr.outcome <> 'closed_early'{versions}
-    GROUP BY sr.working_minutes
+    SELECT array_agg(h.minutes ORDER BY h.minutes) AS minutes,
+           array_agg(h.runs ORDER BY h.minutes) AS counts,
+           CAST(coalesce(sum(h.within), 0) AS bigint) AS within,
+           CAST(coalesce(sum(h.timed), 0) AS bigint) AS timed
+    FROM (
+        SELECT CAST(sr.working_minutes AS float8) AS minutes,
+               count(*) AS runs,
+               count(*) FILTER (WHERE sr.working_minutes <= sr.standard_minutes) AS within,
+               count(*) FILTER (WHERE sr.standard_minutes IS NOT NULL) AS timed
+        FROM step_runs sr{join}
+        WHERE sr.step = s.step AND sr.completed_at >= :start AND sr.completed_at < :end
+          AND sr.outcome <> 'closed_early'{versions}
+        GROUP BY sr.working_minutes
+    ) h
 ) f
 """
 
@@ -291,26 +299,20 @@ def step_figures(
         "versions": where.version_ids,
         "steps": [step.number for step in where.sop.steps],
     }
-    counts: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    within: dict[int, int] = defaultdict(int)
-    timed: dict[int, int] = defaultdict(int)
-    for row in session.execute(sa.text(sql), params):
-        counts[row.step].append((row.minutes, row.runs))
-        within[row.step] += row.within
-        timed[row.step] += row.timed
+    rows = {row.step: row for row in session.execute(sa.text(sql), params)}
     result = []
     for step in where.sop.steps:
-        number = step.number
-        runs = sum(times for _, times in counts[number])
-        med = percentile_of_counts(counts[number], 0.5)
-        high = percentile_of_counts(counts[number], 0.9)
+        row = rows[step.number]
+        counts = zip(row.minutes or (), row.counts or (), strict=True)
+        runs = sum(row.counts or ())
+        med, high = percentiles_of_counts(counts, (0.5, 0.9))
         result.append(
             StepFigures(
-                step=number,
+                step=step.number,
                 standard=step.standard_minutes,
                 runs=runs,
-                within=within[number],
-                share_within=within[number] / timed[number] if timed[number] else None,
+                within=row.within,
+                share_within=row.within / row.timed if row.timed else None,
                 median=med,
                 p90=high,
                 suggested=suggested_standard(step.standard_minutes, runs, med, high),
@@ -359,13 +361,15 @@ PER_CASE = """
     GROUP BY {columns}"""
 CONFORMS = "(p.misfits = 0 AND p.departures = 0 AND p.passes = l.last_step)"
 
+# Only the columns the figures need: narrow rows are cheaper to hash and to gather.
+CLOSED_PER_CASE = PER_CASE.format(
+    columns="c.id, c.status, c.closed_at, c.rework_rounds, c.sop_version_id",
+    cases="cases",
+    where="WHERE c.closed_at >= :start AND c.closed_at < :end{versions}",
+)
 CLOSED_FIGURES = f"""
 WITH {FIT},
-per_case AS ({
-    PER_CASE.format(
-        cases="cases", where="WHERE c.closed_at >= :start AND c.closed_at < :end{versions}"
-    )
-}
+per_case AS ({CLOSED_PER_CASE}
 ),
 closed AS (
     SELECT p.status, p.rework_rounds, p.lead, {CONFORMS} AS conforms,
@@ -396,10 +400,8 @@ GROUP BY 1
 
 def _fit_params(where: Scope) -> dict[str, list[Any]]:
     """The rules' accepted roles and last steps of every version, as arrays for FIT."""
-    params: dict[str, list[Any]] = {
-        name: [] for name in ("fit_version", "fit_step", "fit_closing", "fit_role", "last_version")
-    }
-    params["last_step"] = []
+    names = ("fit_version", "fit_step", "fit_closing", "fit_role", "last_version", "last_step")
+    params: dict[str, list[Any]] = {name: [] for name in names}
     for version_id, sop in where.versions.items():
         params["last_version"].append(version_id)
         params["last_step"].append(sop.last_step)
@@ -537,6 +539,11 @@ def jfu_load(session: Session, where: Scope, start: datetime, end: datetime) -> 
 
 # The next batch of cases closed in the period, newest first from a cursor, each with the SQL
 # verdict: a page of non-conforming cases costs a few small batches, however deep the page.
+BATCH_PER_CASE = PER_CASE.format(
+    columns="c.id, c.title, c.status, c.close_reason, c.closed_at, c.sop_version_id",
+    cases="batch",
+    where="",
+)
 CLOSED_BATCH = f"""
 WITH {FIT},
 batch AS (
@@ -547,13 +554,7 @@ batch AS (
     ORDER BY c.closed_at DESC, c.id DESC
     LIMIT :batch
 ),
-per_case AS ({
-    PER_CASE.format(
-        columns="c.id, c.title, c.status, c.close_reason, c.closed_at, c.sop_version_id",
-        cases="batch",
-        where="",
-    )
-}
+per_case AS ({BATCH_PER_CASE}
 )
 SELECT p.id, p.title, p.status, p.close_reason, p.closed_at, p.sop_version_id,
        {CONFORMS} AS conforms

@@ -196,3 +196,12 @@ def test_an_empty_period_still_draws_every_chart(client, login_as):
     assert response.status_code == 200
     assert html.count("<svg") == len(CHARTS)
     assert 'data-testid="nonconforming-empty"' in html
+
+
+def test_the_next_page_of_nonconforming_cases_starts_after_the_cursor(client, login_as, cases):
+    login_as(Role.KASI)
+    page = client.get(f"/dashboard/?{WEEK}&after=2026-11-23T02:00:00%2B00:00_0")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "(lanjutan)" in html
+    # The reworked case closed at 10:14 WIB (03:14 UTC), after the cursor: not on this page.
+    assert 'data-testid="nonconforming-empty"' in html

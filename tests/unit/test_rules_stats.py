@@ -18,6 +18,7 @@ from rules.stats import (
     p90,
     percentile,
     percentile_of_counts,
+    percentiles_of_counts,
     share_within,
     suggested_standard,
 )
@@ -115,6 +116,23 @@ def test_counting_the_values_first_gives_the_same_percentile(
     counts = Counter(values)
     assert percentile_of_counts(counts.items(), fraction) == pytest.approx(
         percentile(values, fraction)
+    )
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 5)), max_size=40),
+    st.lists(st.floats(0, 1), min_size=1, max_size=4),
+)
+def test_several_percentiles_at_once_equal_each_one_alone(
+    counts: list[tuple[int, int]], fractions: list[float]
+) -> None:
+    pairs = [(value / 4, times) for value, times in counts]
+    assert percentiles_of_counts(pairs, fractions) == [
+        percentile_of_counts(pairs, fraction) for fraction in fractions
+    ]
+    values = [value for value, times in pairs for _ in range(times)]
+    assert percentiles_of_counts(pairs, fractions) == pytest.approx(
+        [percentile(values, fraction) for fraction in fractions]
     )
 
 
