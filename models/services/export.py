@@ -172,12 +172,20 @@ def cases_select(
             .filter(at_n)
             .label(f"o{n}"),
         ]
-    runs = (
+    start, end = day_bounds(first, last, options.timezone)
+    chosen = [
+        *([Case.created_at >= start] if start else []),
+        *([Case.created_at < end] if end else []),
+        *([Case.id.in_(ids)] if ids is not None else []),
+    ]
+    runs_select = (
         sa.select(StepRun.case_id, *per_step)
         .outerjoin(performer, performer.id == StepRun.performer_id)
         .group_by(StepRun.case_id)
-        .subquery("runs")
     )
+    if chosen:  # total only the chosen cases' runs, not every run there is
+        runs_select = runs_select.where(StepRun.case_id.in_(sa.select(Case.id).where(*chosen)))
+    runs = runs_select.subquery("runs")
     step_columns = []
     for n in STEPS:
         step_columns += [
@@ -203,15 +211,9 @@ def cases_select(
             *step_columns,
         )
         .join(runs, runs.c.case_id == Case.id)
+        .where(*chosen)
         .order_by(Case.id)
     )
-    start, end = day_bounds(first, last, options.timezone)
-    if start:
-        stmt = stmt.where(Case.created_at >= start)
-    if end:
-        stmt = stmt.where(Case.created_at < end)
-    if ids is not None:
-        stmt = stmt.where(Case.id.in_(ids))
     return stmt
 
 
