@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from models import db
 
@@ -50,7 +51,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.localize_callback = str  # the lazy message, in the request's language
     login_manager.session_protection = "strong"
 
     app.register_blueprint(auth.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
 from .i18n import TRANSLATIONS
 from .security import csp_nonce
@@ -18,7 +19,7 @@ def build_admin(app: Flask) -> Admin:
         app,
         name="SOP Desk",
         url="/",
-        index_view=WorkQueueView(name="Kotak kerja", url="/"),
+        index_view=WorkQueueView(name=_l("Kotak kerja"), url="/"),
         theme=Bootstrap4Theme(swatch="default", base_template="admin/sopdesk_base.html"),
         translations_path=str(TRANSLATIONS),
         csp_nonce_generator=csp_nonce,

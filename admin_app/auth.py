@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -16,25 +17,26 @@ from wtforms.validators import DataRequired, Length
 from models import Account, db
 
 from .extensions import login_manager
+from .i18n import LANGUAGES, TranslatedForm, get_locale_language, safe_next
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "Nama pengguna atau kata sandi salah, atau akun tidak aktif."
+LOGIN_FAILED = _l("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
 # Checked against when the username is unknown, so both failures take the same time.
 _DUMMY = Account(password_hash=PasswordHasher().hash("tidak-ada-akun-seperti-ini"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm, FlaskForm):
     """Username and password."""
 
-    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=50)])
-    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=50)])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=200)])
 
 
 @login_manager.user_loader
 def load_account(session_id: str) -> Account | None:
     """Load the account for a session; a changed password or a deactivation ends the session."""
-    account_id, _, fingerprint = session_id.partition(":")
+    account_id, _sep, fingerprint = session_id.partition(":")
     if not account_id.isdigit():
         return None
     account = db.session.get(Account, int(account_id))
@@ -52,11 +54,7 @@ def find_account(username: str) -> Account | None:
 
 def _safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("admin.index")
+    return safe_next(target, url_for("admin.index"))
 
 
 def login_username() -> str:
@@ -78,11 +76,13 @@ def login() -> Response | str:
             and account.check_password(form.password.data or "")
         ):
             session.clear()  # a new session at login: no fixation
+            # The language remembered on the account (not the one this browser last used).
+            session["lang"] = account.language if account.language in LANGUAGES else "id"
             login_user(account)
             account.last_login_at = datetime.now(UTC)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        flash(LOGIN_FAILED, "error")
+        flash(str(LOGIN_FAILED), "error")
     return render_template("login.html", form=form)
 
 
@@ -92,7 +92,9 @@ def logout() -> Response:
     """End the session, here and wherever a copy of its cookie still lives."""
     current_user.end_sessions()
     db.session.commit()
+    lang = get_locale_language()
     logout_user()
     session.clear()
-    flash("Anda telah keluar.", "info")
+    session["lang"] = lang  # the login page stays in the language the user was reading
+    flash(_("Anda telah keluar."), "info")
     return redirect(url_for("auth.login"))

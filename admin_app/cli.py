@@ -12,11 +12,13 @@ from models import db
 from models.errors import ServiceError
 from models.services import accounts
 
+from .i18n import get_locale_language
+
 
 def _fail(err: ServiceError) -> click.ClickException:
     """A one-line reason and a non-zero exit, nothing written."""
     db.session.rollback()
-    return click.ClickException(err.message())
+    return click.ClickException(err.message(get_locale_language()))
 
 
 @click.command("create-user")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -14,41 +16,43 @@ from models import db
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Permintaan tidak sah",
-    403: "Akses ditolak",
-    404: "Tidak ditemukan",
-    405: "Metode tidak diizinkan",
-    413: "Data terlalu besar",
-    429: "Terlalu banyak percobaan",
-    500: "Terjadi kesalahan",
-    503: "Layanan sementara tidak tersedia",
+    400: _l("Permintaan tidak sah"),
+    403: _l("Akses ditolak"),
+    404: _l("Tidak ditemukan"),
+    405: _l("Metode tidak diizinkan"),
+    413: _l("Data terlalu besar"),
+    429: _l("Terlalu banyak percobaan"),
+    500: _l("Terjadi kesalahan"),
+    503: _l("Layanan sementara tidak tersedia"),
 }
 
 DETAILS = {
-    403: "Anda tidak berhak membuka halaman ini.",
-    429: "Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.",
-    404: "Halaman atau data yang Anda cari tidak ada, atau tidak dapat Anda lihat.",
-    500: "Terjadi kesalahan di server. Kejadian ini telah dicatat.",
-    503: "Basis data sedang tidak dapat dihubungi. Tidak ada perubahan yang hilang; "
-    "silakan coba lagi sebentar lagi.",
+    403: _l("Anda tidak berhak membuka halaman ini."),
+    429: _l("Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi."),
+    404: _l("Halaman atau data yang Anda cari tidak ada, atau tidak dapat Anda lihat."),
+    500: _l("Terjadi kesalahan di server. Kejadian ini telah dicatat."),
+    503: _l(
+        "Basis data sedang tidak dapat dihubungi. Tidak ada perubahan yang hilang; "
+        "silakan coba lagi sebentar lagi."
+    ),
 }
 
 
-CSRF_DETAIL = (
+CSRF_DETAIL = _l(
     "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman lalu coba lagi; "
     "tidak ada yang disimpan."
 )
 
 
-def _page(code: int, detail: str | None = None) -> tuple[str, int]:
+def _page(code: int, detail: object = None) -> tuple[str, int]:
     # Rendered without the context processors: they load the signed-in user from the database,
-    # which may be the very thing that is down.
+    # which may be the very thing that is down. The language comes from the session alone.
     template = current_app.jinja_env.get_template("error.html")
     return (
         template.render(
             code=code,
-            title=TITLES.get(code, "Kesalahan"),
-            detail=detail or DETAILS.get(code, ""),
+            title=str(TITLES.get(code) or _("Kesalahan")),
+            detail=str(detail or DETAILS.get(code, "")),
         ),
         code,
     )

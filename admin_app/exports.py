@@ -13,7 +13,6 @@ from flask import Response, abort, current_app, request, stream_with_context
 from flask.cli import with_appcontext
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from models import db
 from models.services import audit
@@ -29,7 +28,7 @@ from models.services.export import (
 from models.services.visibility import sees_all_cases
 
 from . import clock
-from .i18n import select_locale
+from .i18n import get_locale_language
 from .permissions import Perm
 
 FILE_LABELS = {
@@ -134,18 +133,22 @@ def csv_options(lang: str, *, delimiter: str = ",", bom: bool = False) -> CsvOpt
 def record_export(
     actor_id: int | None, kind: ExportKind, details: dict[str, Any], result: StreamResult | int
 ) -> None:
-    """Write the export into the audit trail in its own transaction (who, what, filters, rows)."""
+    """Write the export into the audit trail (who, what, filters, rows) once it has ended.
+
+    A streamed download ends after the view returned; stream_with_context keeps the request,
+    and with it db.session, alive until then.
+    """
     rows = result if isinstance(result, int) else result.rows
     complete = True if isinstance(result, int) else result.complete
-    with Session(db.engine) as session:
-        audit.record(
-            session,
-            actor_id=actor_id,
-            action=f"export.{kind.value}",
-            entity="export",
-            after={**details, "rows": rows, "complete": complete},
-        )
-        session.commit()
+    db.session.rollback()  # nothing else belongs in this transaction
+    audit.record(
+        db.session,
+        actor_id=actor_id,
+        action=f"export.{kind.value}",
+        entity="export",
+        after={**details, "rows": rows, "complete": complete},
+    )
+    db.session.commit()
 
 
 class CsvExportMixin:
@@ -157,7 +160,7 @@ class CsvExportMixin:
         """The ids the list shows (all pages), or None when no filter, search or scope applies."""
         if not view_args.filters and not view_args.search and sees_all_cases(current_user):
             return None
-        _, query = self.get_list(  # type: ignore[attr-defined]
+        _count, query = self.get_list(  # type: ignore[attr-defined]
             0, None, False, view_args.search, view_args.filters, execute=False, page_size=0
         )
         model = self.model  # type: ignore[attr-defined]
@@ -168,7 +171,7 @@ class CsvExportMixin:
         if not self.may(Perm.EXPORT):  # type: ignore[attr-defined]
             abort(403)
         view_args = self._get_list_extra_args()  # type: ignore[attr-defined]
-        lang = select_locale()
+        lang = get_locale_language()
         options = csv_options(
             lang,
             delimiter=";" if request.args.get("delimiter") == ";" else ",",

@@ -1,6 +1,12 @@
-"""Indonesian labels for the enumerations shown on screens (translatable with Flask-Babel)."""
+"""Labels for the enumerations and SOP words shown on screens, lazily translated (Flask-Babel).
+
+Each label is an Indonesian msgid turned into the request's language when it is shown, so the
+tables can be built once, at import, and serve every language.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -80,11 +86,59 @@ OUTCOME = {
     "returned": _l("dikembalikan"),
     "closed_early": _l("ditutup lebih awal"),
 }
+YES_NO = (("ya", _l("Ya")), ("tidak", _l("Tidak")))
+"""The choices of a yes/no filter: the values stay Indonesian (they are in URLs)."""
+
+# The portal SOP's own words (its TOML holds them in Indonesian; an activity has its English
+# beside it). A word of another, imported SOP is shown as it was written.
+SOP_NAME = {"pemeliharaan-portal": _l("Pemeliharaan Portal Website DJKI")}
+KELENGKAPAN = {
+    "telepon": _l("telepon"),
+    "komputer": _l("komputer"),
+    "printer": _l("printer"),
+    "internet": _l("internet"),
+    "laporan": _l("laporan"),
+    "log kegiatan": _l("log kegiatan"),
+}
+OUTPUT_LABEL = {
+    "hasil analisa": _l("hasil analisa"),
+    "solusi": _l("solusi"),
+    "pengarahan": _l("pengarahan"),
+    "permasalahan portal web sudah diperbaiki": _l("permasalahan portal web sudah diperbaiki"),
+    "laporan": _l("laporan"),
+    "laporan didalam log kegiatan": _l("laporan didalam log kegiatan"),
+}
 
 
-def choices(table: dict) -> list[tuple[str, str]]:
-    """(value, label) pairs of an enum's labels, for selects and filters."""
-    return [(key.value, str(text)) for key, text in table.items()]
+def choices(table: dict) -> list[tuple[str, Any]]:
+    """(value, label) pairs of an enum's labels, for selects and filters.
+
+    The labels stay lazy: filters and form fields are built once, then shown in any language.
+    """
+    return [(key.value, text) for key, text in table.items()]
+
+
+def _english() -> bool:
+    from .i18n import get_locale_language
+
+    return get_locale_language() == "en"
+
+
+def activity(step: Any) -> str:
+    """A step's activity in the reader's language (the SOP table carries both)."""
+    return str(step.activity_en if _english() and step.activity_en else step.activity_id)
+
+
+def sop_name(sop: Any) -> str:
+    """An SOP's name in the reader's language when it is known, else as written."""
+    known = SOP_NAME.get(sop.key)
+    return str(known) if known is not None else str(sop.name)
+
+
+def word(table: dict, value: str) -> str:
+    """A word of the SOP (kelengkapan item, output label) translated when it is known."""
+    known = table.get(value)
+    return str(known) if known is not None else value
 
 
 def label(table: dict, value: object) -> str:

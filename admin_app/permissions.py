@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
+
 from rules.enums import Role
 
 
@@ -40,26 +42,26 @@ class Screen(StrEnum):
 
 
 SCREEN_LABELS = {
-    Screen.QUEUE: "Kotak kerja",
-    Screen.CASES: "Kasus",
-    Screen.INSTRUCTIONS: "Instruksi",
-    Screen.REPORTS: "Laporan",
-    Screen.DAILY_LOG: "Log kegiatan harian",
-    Screen.AUDIT: "Jejak audit",
-    Screen.ACCOUNTS: "Akun & peran",
-    Screen.NON_WORKING_DAYS: "Hari libur",
-    Screen.PERMISSIONS: "Matriks hak akses",
-    Screen.DASHBOARD: "Dasbor",
-    Screen.NOTICES: "Pemberitahuan",
+    Screen.QUEUE: _l("Kotak kerja"),
+    Screen.CASES: _l("Kasus"),
+    Screen.INSTRUCTIONS: _l("Instruksi"),
+    Screen.REPORTS: _l("Laporan"),
+    Screen.DAILY_LOG: _l("Log kegiatan harian"),
+    Screen.AUDIT: _l("Jejak audit"),
+    Screen.ACCOUNTS: _l("Akun & peran"),
+    Screen.NON_WORKING_DAYS: _l("Hari libur"),
+    Screen.PERMISSIONS: _l("Matriks hak akses"),
+    Screen.DASHBOARD: _l("Dasbor"),
+    Screen.NOTICES: _l("Pemberitahuan"),
 }
 
 PERM_LABELS = {
-    Perm.VIEW: "lihat",
-    Perm.CREATE: "buat",
-    Perm.EDIT: "ubah",
-    Perm.DELETE: "hapus",
-    Perm.ACT: "jalankan langkah",
-    Perm.EXPORT: "ekspor",
+    Perm.VIEW: _l("lihat"),
+    Perm.CREATE: _l("buat"),
+    Perm.EDIT: _l("ubah"),
+    Perm.DELETE: _l("hapus"),
+    Perm.ACT: _l("jalankan langkah"),
+    Perm.EXPORT: _l("ekspor"),
 }
 
 _V, _C, _E, _D, _A, _X = Perm.VIEW, Perm.CREATE, Perm.EDIT, Perm.DELETE, Perm.ACT, Perm.EXPORT

@@ -20,6 +20,7 @@ from rules.timing import Badge
 
 from . import clock
 from .formatting import local_time
+from .i18n import get_locale_language
 
 BADGE_LABELS = {
     Badge.WITHIN: "sesuai standar",
@@ -81,7 +82,7 @@ def show(name: str | None) -> None:
     try:
         version = sop_versions.current_version(db.session, key)
     except RuleError as err:
-        raise click.ClickException(err.message()) from None
+        raise click.ClickException(err.message(get_locale_language())) from None
     db.session.commit()
     click.echo(sop_table(version.sop))
 
@@ -124,7 +125,7 @@ def import_sop(file: Path, name: str, performers: tuple[str, ...]) -> None:
             version=(latest.version + 1) if latest else 1,
         )
     except RuleError as err:
-        raise click.ClickException(err.message()) from None
+        raise click.ClickException(err.message(get_locale_language())) from None
     sop_versions.store_version(db.session, sop)
     db.session.commit()
     click.echo(sop_table(sop))

@@ -46,6 +46,7 @@ class Account(db.Model):
         sa.Index("uq_accounts_username_lower", sa.func.lower(sa.text("username")), unique=True),
         sa.CheckConstraint("username ~ '^[a-z0-9._-]{3,50}$'", name="username_format"),
         sa.CheckConstraint("length(trim(full_name)) > 0", name="full_name_present"),
+        sa.CheckConstraint("language IN ('id', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,8 @@ class Account(db.Model):
     last_login_at: Mapped[datetime | None]
     # Part of every session's id: raising it ends every session of this account (logout).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The language the screens are shown in: Bahasa Indonesia ("id") or English ("en").
+    language: Mapped[str] = mapped_column(sa.String(2), default="id", server_default="id")
 
     roles: Mapped[list[Role]] = relationship(secondary=account_roles, lazy="selectin")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask_admin import Admin
+from flask_babel import lazy_gettext as _l
+
+ADMINISTRATION = _l("Administrasi")
 
 
 def register_views(admin: Admin) -> None:
@@ -11,23 +14,27 @@ def register_views(admin: Admin) -> None:
 
     from .cases import CaseView
 
-    admin.add_view(CaseView(Case, name="Kasus", endpoint="case", url="cases"))
+    admin.add_view(CaseView(Case, name=_l("Kasus"), endpoint="case", url="cases"))
     from .dashboard import DashboardView
 
-    admin.add_view(DashboardView(name="Dasbor", endpoint="dashboard", url="dashboard"))
+    admin.add_view(DashboardView(name=_l("Dasbor"), endpoint="dashboard", url="dashboard"))
     # further screens are registered below, in menu order
     from models import AuditEvent, Instruction, LogEntry, Report
 
     from .records import AuditView, DailyLogView, InstructionView, ReportView
 
     admin.add_view(
-        InstructionView(Instruction, name="Instruksi", endpoint="instruction", url="instructions")
+        InstructionView(
+            Instruction, name=_l("Instruksi"), endpoint="instruction", url="instructions"
+        )
     )
-    admin.add_view(ReportView(Report, name="Laporan", endpoint="report", url="reports"))
+    admin.add_view(ReportView(Report, name=_l("Laporan"), endpoint="report", url="reports"))
     admin.add_view(
-        DailyLogView(LogEntry, name="Log kegiatan harian", endpoint="log_entry", url="daily-log")
+        DailyLogView(
+            LogEntry, name=_l("Log kegiatan harian"), endpoint="log_entry", url="daily-log"
+        )
     )
-    admin.add_view(AuditView(AuditEvent, name="Jejak audit", endpoint="audit", url="audit"))
+    admin.add_view(AuditView(AuditEvent, name=_l("Jejak audit"), endpoint="audit", url="audit"))
     from models import Account, NonWorkingDay
 
     from .accounts import AccountView, NonWorkingDayView
@@ -35,31 +42,31 @@ def register_views(admin: Admin) -> None:
     admin.add_view(
         AccountView(
             Account,
-            name="Akun & peran",
+            name=_l("Akun & peran"),
             endpoint="account",
             url="accounts",
-            category="Administrasi",
+            category=ADMINISTRATION,
         )
     )
     admin.add_view(
         NonWorkingDayView(
             NonWorkingDay,
-            name="Hari libur",
+            name=_l("Hari libur"),
             endpoint="non_working_day",
             url="holidays",
-            category="Administrasi",
+            category=ADMINISTRATION,
         )
     )
     from .matrix import PermissionsView
 
     admin.add_view(
         PermissionsView(
-            name="Matriks hak akses",
+            name=_l("Matriks hak akses"),
             endpoint="permissions",
             url="permissions",
-            category="Administrasi",
+            category=ADMINISTRATION,
         )
     )
     from .notices import NoticeView
 
-    admin.add_view(NoticeView(name="Pemberitahuan", endpoint="notice", url="notices"))
+    admin.add_view(NoticeView(name=_l("Pemberitahuan"), endpoint="notice", url="notices"))

@@ -12,6 +12,9 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import BaseForm
 from flask_admin.helpers import get_form_data
 from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import (
@@ -36,26 +39,31 @@ from rules.enums import Role as RoleCode
 
 from .. import labels
 from ..formatting import local_time
+from ..i18n import TranslatedForm, error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
-from .filters import ChoiceFilter, LocalDateBetweenFilter
+from .filters import IS, ChoiceFilter, LocalDateBetweenFilter
 
 T = TypeVar("T")
 
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-PASSWORD_HINT = (
-    f"Minimal {MIN_LENGTH} karakter, tidak memuat nama pengguna, dan bukan kata sandi yang umum."
+PASSWORD_HINT = _l(
+    "Minimal %(min_length)s karakter, tidak memuat nama pengguna, dan bukan kata sandi yang umum.",
+    min_length=MIN_LENGTH,
 )
-EMAIL_FORMAT = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Alamat email tidak sah.")
-REQUIRED = "Wajib diisi."
+EMAIL_FORMAT = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Alamat email tidak sah."))
+REQUIRED = _l("Wajib diisi.")
 
 
-def _choices(table: dict) -> list[tuple[str, str]]:
-    return [(key.value, str(text)) for key, text in table.items()]
+def _choices(table: dict) -> list[tuple[str, Any]]:
+    return labels.choices(table)
 
 
 def _select(table: dict) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in _choices(table)]
+
+
+class Form(TranslatedForm, BaseForm):
+    """Flask-Admin's form base, with every message in the user's language."""
 
 
 def _apply(view: SecureModelView, work: Callable[[], T]) -> tuple[bool, T | None]:
@@ -65,7 +73,7 @@ def _apply(view: SecureModelView, work: Callable[[], T]) -> tuple[bool, T | None
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
-        flash(err.message(), "error")
+        flash(error_message(err), "error")
         return False, None
     except SQLAlchemyError as exc:
         view.handle_view_exception(exc)  # rolls back and shows a plain message
@@ -74,7 +82,7 @@ def _apply(view: SecureModelView, work: Callable[[], T]) -> tuple[bool, T | None
 
 
 def _day(value: date) -> str:
-    return f"{value.strftime('%d-%m-%Y')} ({DAY_NAMES[value.weekday()]})"
+    return f"{value.strftime('%d-%m-%Y')} ({format_date(value, 'EEEE')})"
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -83,7 +91,7 @@ def _day(value: date) -> str:
 class RoleFilter(BaseSQLAFilter):
     """Accounts holding one role; an unknown role is refused (400)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: Any) -> None:
         super().__init__(Account.id, name, options=_choices(labels.ROLE))
 
     def validate(self, value: Any) -> bool:
@@ -92,15 +100,15 @@ class RoleFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(Account.roles.any(Role.code == RoleCode(value)))
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
 class ActiveFilter(BaseSQLAFilter):
     """Active or inactive accounts."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(Account.active, name, options=(("ya", "Ya"), ("tidak", "Tidak")))
+    def __init__(self, name: Any) -> None:
+        super().__init__(Account.active, name, options=labels.YES_NO)
 
     def validate(self, value: Any) -> bool:
         return value in ("ya", "tidak")
@@ -108,75 +116,77 @@ class ActiveFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(self.get_column(alias).is_(value == "ya"))
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
-def _role_field(label: str) -> SelectMultipleField:
+def _role_field(label: Any) -> SelectMultipleField:
     return SelectMultipleField(
         label,
         choices=_select(labels.ROLE),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        description="Centang satu peran atau lebih.",
+        description=_l("Centang satu peran atau lebih."),
     )
 
 
-class AccountCreateForm(BaseForm):
+class AccountCreateForm(Form):
     """A new account: who, which roles, and a first password typed twice."""
 
     username = StringField(
-        "Nama pengguna",
+        _l("Nama pengguna"),
         validators=[DataRequired(message=REQUIRED), Length(max=50)],
-        description="3–50 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+        description=_l("3–50 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."),
     )
     full_name = StringField(
-        "Nama lengkap", validators=[DataRequired(message=REQUIRED), Length(max=200)]
+        _l("Nama lengkap"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
     )
-    email = StringField("Email", validators=[Optional(), Length(max=254), EMAIL_FORMAT])
-    roles = _role_field("Peran")
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_FORMAT])
+    roles = _role_field(_l("Peran"))
     password = PasswordField(
-        "Kata sandi",
+        _l("Kata sandi"),
         validators=[DataRequired(message=REQUIRED), Length(max=MAX_LENGTH)],
         description=PASSWORD_HINT,
     )
     password_confirm = PasswordField(
-        "Ulangi kata sandi",
+        _l("Ulangi kata sandi"),
         validators=[
             DataRequired(message=REQUIRED),
-            EqualTo("password", message="Kedua kata sandi tidak sama."),
+            EqualTo("password", message=_l("Kedua kata sandi tidak sama.")),
         ],
     )
 
 
-class AccountEditForm(BaseForm):
+class AccountEditForm(Form):
     """What a superuser may change on an account; no username, password or timestamps."""
 
     full_name = StringField(
-        "Nama lengkap", validators=[DataRequired(message=REQUIRED), Length(max=200)]
+        _l("Nama lengkap"), validators=[DataRequired(message=REQUIRED), Length(max=200)]
     )
-    email = StringField("Email", validators=[Optional(), Length(max=254), EMAIL_FORMAT])
-    roles = _role_field("Peran")
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_FORMAT])
+    roles = _role_field(_l("Peran"))
     active = BooleanField(
-        "Aktif",
-        description="Akun tidak pernah dihapus: hapus centang untuk menonaktifkannya. "
-        "Akun nonaktif tidak dapat masuk dan sesinya berakhir.",
+        _l("Aktif"),
+        description=_l(
+            "Akun tidak pernah dihapus: hapus centang untuk menonaktifkannya. "
+            "Akun nonaktif tidak dapat masuk dan sesinya berakhir."
+        ),
     )
 
 
-class PasswordResetForm(BaseForm):
+class PasswordResetForm(Form):
     """A new password, typed twice."""
 
     password = PasswordField(
-        "Kata sandi baru",
+        _l("Kata sandi baru"),
         validators=[DataRequired(message=REQUIRED), Length(max=MAX_LENGTH)],
         description=PASSWORD_HINT,
     )
     password_confirm = PasswordField(
-        "Ulangi kata sandi baru",
+        _l("Ulangi kata sandi baru"),
         validators=[
             DataRequired(message=REQUIRED),
-            EqualTo("password", message="Kedua kata sandi tidak sama."),
+            EqualTo("password", message=_l("Kedua kata sandi tidak sama.")),
         ],
     )
 
@@ -185,7 +195,7 @@ def _account_fmt(view: Any, context: Any, model: Account, name: str) -> Any:
     if name == "roles":
         return ", ".join(sorted(labels.label(labels.ROLE, code) for code in model.role_codes))
     if name == "active":
-        return "Ya" if model.active else "Tidak"
+        return _("Ya") if model.active else _("Tidak")
     if name in ("last_login_at", "created_at"):
         return local_time(getattr(model, name))
     return getattr(model, name) or "—"
@@ -207,14 +217,14 @@ class AccountView(SecureModelView):
         "last_login_at",
     )
     column_labels = {
-        "id": "No",
-        "username": "Nama pengguna",
-        "full_name": "Nama lengkap",
-        "email": "Email",
-        "roles": "Peran",
-        "active": "Aktif",
-        "created_at": "Dibuat",
-        "last_login_at": "Terakhir masuk",
+        "id": _l("No"),
+        "username": _l("Nama pengguna"),
+        "full_name": _l("Nama lengkap"),
+        "email": _l("Email"),
+        "roles": _l("Peran"),
+        "active": _l("Aktif"),
+        "created_at": _l("Dibuat"),
+        "last_login_at": _l("Terakhir masuk"),
     }
     column_formatters = {
         name: _account_fmt for name in ("email", "roles", "active", "last_login_at", "created_at")
@@ -222,9 +232,11 @@ class AccountView(SecureModelView):
     column_sortable_list = ("username", "full_name", "email", "active", "last_login_at")
     column_default_sort = "username"
     column_searchable_list = ("username", "full_name")
-    column_filters = (ActiveFilter("Aktif"), RoleFilter("Peran"))
+    column_filters = (ActiveFilter(_l("Aktif")), RoleFilter(_l("Peran")))
     column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-key", ".reset_password_view", title="Setel ulang kata sandi")
+        EndpointLinkRowAction(
+            "fa fa-key", ".reset_password_view", title=_l("Setel ulang kata sandi")
+        )
     ]
     action_disallowed_list = ["delete"]
     form_widget_args = {"roles": {"class": "list-unstyled mb-0"}}
@@ -268,7 +280,7 @@ class AccountView(SecureModelView):
 
     def update_model(self, form: Any, model: Account) -> bool:
         """Edit through the service; it refuses self-deactivation and losing the last superuser."""
-        ok, _ = _apply(
+        ok, _result = _apply(
             self,
             lambda: account_admin.update_account(
                 db.session,
@@ -301,7 +313,7 @@ class AccountView(SecureModelView):
         return (body, status) if status != 200 else body
 
     def _reset(self, account: Account, password: str) -> bool:
-        ok, _ = _apply(
+        ok, _result = _apply(
             self,
             lambda: account_admin.reset_password(db.session, current_user.id, account, password),
         )
@@ -310,7 +322,10 @@ class AccountView(SecureModelView):
         if account.id == current_user.id:
             login_user(account)  # keep this session going, under the new fingerprint
         flash(
-            f"Kata sandi {account.username} telah disetel ulang; sesi lain akun ini berakhir.",
+            _(
+                "Kata sandi %(username)s telah disetel ulang; sesi lain akun ini berakhir.",
+                username=account.username,
+            ),
             "success",
         )
         return True
@@ -330,21 +345,21 @@ class YearFilter(BaseSQLAFilter):
         column = self.get_column(alias)
         return query.filter(column.between(date(year, 1, 1), date(year, 12, 31)))
 
-    def operation(self) -> str:
-        return "sama dengan"
+    def operation(self) -> Any:
+        return _l("sama dengan")
 
 
-class NonWorkingDayForm(BaseForm):
+class NonWorkingDayForm(Form):
     """A day off: the date, what it is called, and why it is not worked."""
 
-    day = DateField("Tanggal", validators=[DataRequired(message="Tanggal wajib diisi.")])
+    day = DateField(_l("Tanggal"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))])
     name = StringField(
-        "Nama",
+        _l("Nama"),
         validators=[DataRequired(message=REQUIRED), Length(max=200)],
-        description="Mis. Cuti bersama Idulfitri, atau Penutupan kantor (pemadaman listrik).",
+        description=_l("Mis. Cuti bersama Idulfitri, atau Penutupan kantor (pemadaman listrik)."),
     )
     kind = SelectField(
-        "Jenis",
+        _l("Jenis"),
         choices=_select(labels.NON_WORKING_KIND),
         default=NonWorkingKind.CUTI_BERSAMA.value,
     )
@@ -371,21 +386,21 @@ class NonWorkingDayView(SecureModelView):
     column_list = ("day", "name", "kind", "created_by_id")
     column_details_list = ("id", "day", "name", "kind", "created_by_id", "created_at")
     column_labels = {
-        "id": "No",
-        "day": "Tanggal",
-        "name": "Nama",
-        "kind": "Jenis",
-        "created_by_id": "Ditambahkan oleh",
-        "created_at": "Ditambahkan pada",
+        "id": _l("No"),
+        "day": _l("Tanggal"),
+        "name": _l("Nama"),
+        "kind": _l("Jenis"),
+        "created_by_id": _l("Ditambahkan oleh"),
+        "created_at": _l("Ditambahkan pada"),
     }
     column_formatters = {name: _day_fmt for name in ("day", "kind", "created_by_id", "created_at")}
     column_sortable_list = ("day", "name", "kind")
     column_default_sort = ("day", True)
     column_searchable_list = ("name",)
     column_filters = (
-        ChoiceFilter(NonWorkingDay.kind, "Jenis", options=_choices(labels.NON_WORKING_KIND)),
-        YearFilter(NonWorkingDay.day, "Tahun"),
-        LocalDateBetweenFilter(NonWorkingDay.day, "Tanggal"),
+        ChoiceFilter(NonWorkingDay.kind, _l("Jenis"), options=_choices(labels.NON_WORKING_KIND)),
+        YearFilter(NonWorkingDay.day, _l("Tahun")),
+        LocalDateBetweenFilter(NonWorkingDay.day, _l("Tanggal")),
     )
     # Flask-Admin's bulk delete would remove rows without moving the due times back.
     action_disallowed_list = ["delete"]
@@ -414,7 +429,7 @@ class NonWorkingDayView(SecureModelView):
 
     def delete_model(self, model: NonWorkingDay) -> bool:
         """Remove the day through the service, which moves the due times back."""
-        ok, _ = _apply(
+        ok, _result = _apply(
             self,
             lambda: remove_day_off(
                 db.session, actor_id=current_user.id, row=model, **self._calendar_settings()

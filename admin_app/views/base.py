@@ -10,12 +10,17 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
+from flask_admin.model.base import filter_char_re, filter_compact_re
+from flask_admin.model.filters import BaseFilter
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
 
 from ..formatting import local_time
+from ..i18n import msgid
 from ..permissions import Perm, Screen, allowed
 
 log = logging.getLogger(__name__)
@@ -23,7 +28,9 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 200
 """Lists page through at most this many pages; deeper than that, filters narrow the list."""
 
-DB_ERROR_MESSAGE = "Terjadi gangguan pada basis data; perubahan tidak disimpan. Silakan coba lagi."
+DB_ERROR_MESSAGE = _l(
+    "Terjadi gangguan pada basis data; perubahan tidak disimpan. Silakan coba lagi."
+)
 
 # Flask-Admin view functions and the permission each one needs beyond seeing the screen.
 _VIEW_PERMS = {
@@ -140,7 +147,12 @@ class SecureModelView(SecureMixin, ModelView):
 
     def get_list(self, page: int | None, *args: Any, **kwargs: Any) -> Any:
         if page is not None and not 0 <= page < MAX_PAGES:
-            abort(400, description=f"Halaman di luar batas (maksimal {MAX_PAGES}); gunakan filter.")
+            abort(
+                400,
+                description=_(
+                    "Halaman di luar batas (maksimal %(pages)s); gunakan filter.", pages=MAX_PAGES
+                ),
+            )
         return super().get_list(page, *args, **kwargs)
 
     def _get_list_filter_args(self) -> Any:
@@ -148,19 +160,31 @@ class SecureModelView(SecureMixin, ModelView):
         for arg in request.args:
             if not arg.startswith("flt"):
                 continue
-            _, _, key = arg[3:].partition("_")
+            _position, _sep, key = arg[3:].partition("_")
             known = self._filter_args.get(key) if self._filter_args else None
             if known is None:
-                abort(400, description=f"Filter tidak dikenal: {arg}")
+                abort(400, description=_("Filter tidak dikenal: %(arg)s", arg=arg))
             if not known[1].validate(request.args[arg]):
-                abort(400, description=f"Nilai filter tidak sah untuk {known[1].name}.")
+                abort(
+                    400, description=_("Nilai filter tidak sah untuk %(name)s.", name=known[1].name)
+                )
         return super()._get_list_filter_args()
+
+    def get_filter_arg(self, index: int, flt: BaseFilter) -> str:
+        """The URL key of a filter, from its untranslated (Indonesian) name and operation.
+
+        Flask-Admin derives it from the name it is given; the names are lazy translations, so
+        the key is taken from their msgids: `flt0_status_adalah` is the same in every language
+        and a link copied from an English page works in an Indonesian one.
+        """
+        name = f"{msgid(flt.name)} {msgid(flt.operation())}".lower()
+        return filter_compact_re.sub("_", filter_char_re.sub("", name))
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Show a database failure as a plain message, never as SQL."""
         if isinstance(exc, SQLAlchemyError):
             log.exception("database error in %s", type(self).__name__)
             db.session.rollback()
-            flash(DB_ERROR_MESSAGE, "error")
+            flash(str(DB_ERROR_MESSAGE), "error")
             return True
         return super().handle_view_exception(exc)

@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import Form, SelectField, StringField, TextAreaField
@@ -26,33 +28,37 @@ from rules.transitions import allowed_actions
 from .. import clock, labels
 from ..exports import CsvExportMixin
 from ..formatting import local_time
+from ..i18n import TranslatedForm, error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
 from .filters import ChoiceFilter, LocalDateBetweenFilter, OverStandardFilter, PerformerFilter
 
-STEP_CHOICES = tuple((str(n), f"Langkah {n}") for n in range(1, 10))
+STEP_CHOICES = tuple((str(n), _l("Langkah %(n)s", n=n)) for n in range(1, 10))
 
 
 def _select(table: dict) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in labels.choices(table)]
 
 
-class NewCaseForm(Form):
+class NewCaseForm(TranslatedForm, Form):
     """Step 1: what is wrong, where, how it was reported and, for staff, who reported it."""
 
-    title = StringField("Judul masalah", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Uraian masalah", validators=[DataRequired(), Length(max=10_000)])
-    url = StringField(
-        "Alamat halaman (URL)",
-        validators=[Optional(), Length(max=2000), URL(message="Alamat URL tidak sah.")],
+    title = StringField(_l("Judul masalah"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Uraian masalah"), validators=[DataRequired(), Length(max=10_000)]
     )
-    channel = SelectField("Saluran laporan", choices=_select(labels.CHANNEL), default="web")
-    priority = SelectField("Prioritas", choices=_select(labels.PRIORITY), default="sedang")
+    url = StringField(
+        _l("Alamat halaman (URL)"),
+        validators=[Optional(), Length(max=2000), URL(message=_l("Alamat URL tidak sah."))],
+    )
+    channel = SelectField(_l("Saluran laporan"), choices=_select(labels.CHANNEL), default="web")
+    priority = SelectField(_l("Prioritas"), choices=_select(labels.PRIORITY), default="sedang")
     reporter_name = StringField(
-        "Nama pelapor (jika mencatat untuk orang lain)", validators=[Optional(), Length(max=200)]
+        _l("Nama pelapor (jika mencatat untuk orang lain)"),
+        validators=[Optional(), Length(max=200)],
     )
     reporter_contact = StringField(
-        "Kontak pelapor (telepon/email)", validators=[Optional(), Length(max=200)]
+        _l("Kontak pelapor (telepon/email)"), validators=[Optional(), Length(max=200)]
     )
 
 
@@ -93,15 +99,15 @@ class CaseView(CsvExportMixin, SecureModelView):
         "created_at",
     )
     column_labels = {
-        "id": "No",
-        "title": "Judul",
-        "status": "Status",
-        "current_step": "Langkah",
-        "waiting_role": "Menunggu",
-        "priority": "Prioritas",
-        "channel": "Saluran",
-        "reporter_name": "Pelapor",
-        "created_at": "Dilaporkan",
+        "id": _l("No"),
+        "title": _l("Judul"),
+        "status": _l("Status"),
+        "current_step": _l("Langkah"),
+        "waiting_role": _l("Menunggu"),
+        "priority": _l("Prioritas"),
+        "channel": _l("Saluran"),
+        "reporter_name": _l("Pelapor"),
+        "created_at": _l("Dilaporkan"),
     }
     column_formatters = {
         name: _fmt
@@ -110,13 +116,14 @@ class CaseView(CsvExportMixin, SecureModelView):
     column_sortable_list = ("id", "title", "status", "current_step", "priority", "created_at")
     column_default_sort = ("created_at", True)
     column_searchable_list = ("title", "reporter_name")
+    # The names' msgids make the filters' URL keys (flt0_status_adalah): keep them.
     column_filters = (
-        ChoiceFilter(Case.status, "Status", options=labels.choices(labels.STATUS)),
-        ChoiceFilter(Case.current_step, "Langkah", options=STEP_CHOICES),
-        ChoiceFilter(Case.priority, "Prioritas", options=labels.choices(labels.PRIORITY)),
-        PerformerFilter(Case.id, "Pelaksana"),
-        OverStandardFilter(Case.id, "Melebihi standar"),
-        LocalDateBetweenFilter(Case.created_at, "Tanggal lapor"),
+        ChoiceFilter(Case.status, _l("Status"), options=labels.choices(labels.STATUS)),
+        ChoiceFilter(Case.current_step, _l("Langkah"), options=STEP_CHOICES),
+        ChoiceFilter(Case.priority, _l("Prioritas"), options=labels.choices(labels.PRIORITY)),
+        PerformerFilter(Case.id, _l("Pelaksana")),
+        OverStandardFilter(Case.id, _l("Melebihi standar")),
+        LocalDateBetweenFilter(Case.created_at, _l("Tanggal lapor")),
     )
     details_template = "admin/case_page.html"
     create_template = "admin/case_new.html"
@@ -136,9 +143,9 @@ class CaseView(CsvExportMixin, SecureModelView):
             db.session.commit()
         except RuleError as err:
             db.session.rollback()
-            flash(err.message(), "error")
+            flash(error_message(err), "error")
             return False
-        flash(f"Kasus #{result.case.id} dicatat.", "success")
+        flash(_("Kasus #%(id)s dicatat.", id=result.case.id), "success")
         return result.case
 
     # -- the case page -------------------------------------------------------------------
@@ -215,9 +222,9 @@ class CaseView(CsvExportMixin, SecureModelView):
         try:
             action = Action(form.get("action", ""))
         except ValueError:
-            abort(400, description="Tindakan tidak dikenal.")
+            abort(400, description=_("Tindakan tidak dikenal."))
         if action is Action.REPORT:
-            abort(400, description="Tindakan tidak dikenal.")
+            abort(400, description=_("Tindakan tidak dikenal."))
         payload: dict[str, Any] = {
             key: form.get(key)
             for key in ("step", "text", "priority", "assignee_id", "reason", "note")
@@ -231,7 +238,7 @@ class CaseView(CsvExportMixin, SecureModelView):
             db.session.commit()
         except RuleError as err:
             db.session.rollback()
-            flash(err.message(), "error")
+            flash(error_message(err), "error")
             return self._render_case(
                 self.get_one(str(case.id)),
                 form_data={**form.to_dict(), "kelengkapan": form.getlist("kelengkapan")},
@@ -242,8 +249,8 @@ class CaseView(CsvExportMixin, SecureModelView):
 
 
 def _done_message(action: Action, step: int) -> str:
-    return {
-        Action.COMPLETE: f"Langkah {step} selesai dicatat.",
-        Action.RETURN_FOR_REWORK: "Laporan dikembalikan ke JFU untuk perbaikan ulang.",
-        Action.CLOSE_EARLY: "Kasus ditutup lebih awal.",
-    }[action]
+    if action is Action.COMPLETE:
+        return _("Langkah %(step)s selesai dicatat.", step=step)
+    if action is Action.RETURN_FOR_REWORK:
+        return _("Laporan dikembalikan ke JFU untuk perbaikan ulang.")
+    return _("Kasus ditutup lebih awal.")

@@ -2,7 +2,8 @@
 
 The charts are drawn by pygal on the server and put inline in the page: no JavaScript and no
 URL outside the app, so the dashboard works on an intranet without internet. Every string a
-user sees is in LABELS (or in the template), ready to be wrapped for translation in one place.
+user sees is in LABELS (or in the template), as lazy translations; CSV headers are codes in the
+reader's language (Indonesian or English).
 """
 
 from __future__ import annotations
@@ -19,16 +20,21 @@ from zoneinfo import ZoneInfo
 import pygal
 from flask import Response, abort, current_app, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from pygal.style import Style
 
 from models import db
 from models.services import stats
 from models.services.export import FORMULA_STARTS
+from rules.errors import RuleError
 from rules.sop import SopDefinition
 
 from .. import clock
 from ..formatting import minutes as format_minutes
+from ..i18n import error_message, get_locale_language
+from ..labels import activity
 from ..permissions import Perm, Screen
 from .base import SecureView
 
@@ -39,91 +45,153 @@ MAX_DAYS = 731
 """The longest period one request may ask for (two years)."""
 
 LABELS: dict[str, Any] = {
-    "errors": {
-        "date": "Tanggal {field} tidak sah: {value!r}. Gunakan format TTTT-BB-HH.",
-        "order": "Tanggal awal harus sebelum atau sama dengan tanggal akhir.",
-        "length": "Periode paling panjang {days} hari.",
-        "cursor": "Penanda halaman tidak sah.",
-        "from": "awal",
-        "to": "akhir",
-    },
-    "no_data": "Tidak ada data",
+    "no_data": _l("Tidak ada data"),
     "series": {
-        "within": "Sesuai standar",
-        "over": "Melebihi standar",
-        "share_within": "Sesuai standar (%)",
-        "standard": "Standar SOP",
-        "median": "Median",
-        "p90": "Persentil ke-90",
-        "reworked": "Dengan pengulangan",
-        "not_reworked": "Tanpa pengulangan",
-        "conforming": "Sesuai SOP",
-        "nonconforming": "Tidak sesuai SOP",
-        "open_directed": "Kasus terbuka yang ditugaskan",
-        "fixes": "Perbaikan selesai dalam periode",
-        "reported": "Dilaporkan",
-        "completed": "Selesai",
-        "week_within": "Selesai dalam total SOP (%, sumbu kanan)",
-        "standard_total": "Total standar SOP",
+        "within": _l("Sesuai standar"),
+        "over": _l("Melebihi standar"),
+        "share_within": _l("Sesuai standar (%)"),
+        "standard": _l("Standar SOP"),
+        "median": _l("Median"),
+        "p90": _l("Persentil ke-90"),
+        "reworked": _l("Dengan pengulangan"),
+        "not_reworked": _l("Tanpa pengulangan"),
+        "conforming": _l("Sesuai SOP"),
+        "nonconforming": _l("Tidak sesuai SOP"),
+        "open_directed": _l("Kasus terbuka yang ditugaskan"),
+        "fixes": _l("Perbaikan selesai dalam periode"),
+        "reported": _l("Dilaporkan"),
+        "completed": _l("Selesai"),
+        "week_within": _l("Selesai dalam total SOP (%, sumbu kanan)"),
+        "standard_total": _l("Total standar SOP"),
     },
-    "axis": {"step": "Langkah", "cases": "Kasus", "minutes": "Menit kerja"},
+    "axis": {"step": _l("Langkah"), "cases": _l("Kasus"), "minutes": _l("Menit kerja")},
     "charts": {
-        "open": "Kasus berjalan per langkah saat ini",
-        "steps": "Ketepatan waktu per langkah",
-        "times": "Tinjauan waktu standar: median dan p90 terhadap standar",
-        "lead": "Waktu penyelesaian kasus terhadap total SOP",
-        "rework": "Tingkat pengulangan perbaikan",
-        "conformance": "Kepatuhan terhadap SOP",
-        "jfu": "Beban kerja JFU",
-        "weekly": "Tren mingguan",
+        "open": _l("Kasus berjalan per langkah saat ini"),
+        "steps": _l("Ketepatan waktu per langkah"),
+        "times": _l("Tinjauan waktu standar: median dan p90 terhadap standar"),
+        "lead": _l("Waktu penyelesaian kasus terhadap total SOP"),
+        "rework": _l("Tingkat pengulangan perbaikan"),
+        "conformance": _l("Kepatuhan terhadap SOP"),
+        "jfu": _l("Beban kerja JFU"),
+        "weekly": _l("Tren mingguan"),
     },
+    # key: (heading on the page, CSV header in Indonesian, CSV header in English)
     "columns": {
-        "step": ("Langkah", "langkah"),
-        "activity": ("Kegiatan", "kegiatan"),
-        "open_cases": ("Berjalan", "kasus_berjalan"),
-        "within_now": ("Sesuai standar", "sesuai_standar"),
-        "over_now": ("Melebihi standar", "melebihi_standar_sekarang"),
-        "live_over": ("di langkah ini", "melebihi_di_langkah_berjalan"),
-        "earlier_over": ("di langkah sebelumnya", "melebihi_di_langkah_sebelumnya"),
-        "standard": ("Standar (menit)", "standar_menit"),
-        "runs": ("Pelaksanaan", "pelaksanaan"),
-        "within": ("Sesuai standar", "sesuai_standar"),
-        "share_within": ("Sesuai standar (%)", "persen_sesuai_standar"),
-        "median": ("Median (menit)", "median_menit"),
-        "p90": ("P90 (menit)", "p90_menit"),
-        "suggested": ("Usulan standar (menit)", "usulan_standar_menit"),
-        "measure": ("Ukuran", "ukuran"),
-        "value": ("Nilai", "nilai"),
-        "jfu": ("JFU", "jfu"),
-        "username": ("Nama pengguna", "nama_pengguna"),
-        "open_directed": ("Kasus terbuka ditugaskan", "kasus_terbuka_ditugaskan"),
-        "waiting_fix": ("Menunggu perbaikan", "menunggu_perbaikan"),
-        "fixes": ("Perbaikan selesai", "perbaikan_selesai"),
-        "median_fix": ("Median perbaikan (menit)", "median_perbaikan_menit"),
-        "week": ("Minggu", "minggu"),
-        "monday": ("Mulai (Senin)", "mulai_senin"),
-        "reported": ("Dilaporkan", "dilaporkan"),
-        "completed": ("Selesai", "selesai"),
-        "closed_early": ("Ditutup lebih awal", "ditutup_lebih_awal"),
-        "completed_within": ("Selesai ≤ total SOP", "selesai_dalam_total_sop"),
-        "week_share": ("Selesai ≤ total SOP (%)", "persen_selesai_dalam_total_sop"),
+        "step": (_l("Langkah"), "langkah", "step"),
+        "activity": (_l("Kegiatan"), "kegiatan", "activity"),
+        "open_cases": (_l("Berjalan"), "kasus_berjalan", "open_cases"),
+        "within_now": (_l("Sesuai standar"), "sesuai_standar", "within_standard"),
+        "over_now": (_l("Melebihi standar"), "melebihi_standar_sekarang", "over_standard_now"),
+        "live_over": (
+            _l("di langkah ini"),
+            "melebihi_di_langkah_berjalan",
+            "over_at_current_step",
+        ),
+        "earlier_over": (
+            _l("di langkah sebelumnya"),
+            "melebihi_di_langkah_sebelumnya",
+            "over_at_earlier_step",
+        ),
+        "standard": (_l("Standar (menit)"), "standar_menit", "standard_minutes"),
+        "runs": (_l("Pelaksanaan"), "pelaksanaan", "runs"),
+        "within": (_l("Sesuai standar"), "sesuai_standar", "within_standard"),
+        "share_within": (
+            _l("Sesuai standar (%)"),
+            "persen_sesuai_standar",
+            "percent_within_standard",
+        ),
+        "median": (_l("Median (menit)"), "median_menit", "median_minutes"),
+        "p90": (_l("P90 (menit)"), "p90_menit", "p90_minutes"),
+        "suggested": (
+            _l("Usulan standar (menit)"),
+            "usulan_standar_menit",
+            "suggested_standard_minutes",
+        ),
+        "measure": (_l("Ukuran"), "ukuran", "measure"),
+        "value": (_l("Nilai"), "nilai", "value"),
+        "jfu": (_l("JFU"), "jfu", "jfu"),
+        "username": (_l("Nama pengguna"), "nama_pengguna", "username"),
+        "open_directed": (
+            _l("Kasus terbuka ditugaskan"),
+            "kasus_terbuka_ditugaskan",
+            "open_cases_assigned",
+        ),
+        "waiting_fix": (_l("Menunggu perbaikan"), "menunggu_perbaikan", "waiting_for_fix"),
+        "fixes": (_l("Perbaikan selesai"), "perbaikan_selesai", "fixes_completed"),
+        "median_fix": (
+            _l("Median perbaikan (menit)"),
+            "median_perbaikan_menit",
+            "median_fix_minutes",
+        ),
+        "week": (_l("Minggu"), "minggu", "week"),
+        "monday": (_l("Mulai (Senin)"), "mulai_senin", "starts_monday"),
+        "reported": (_l("Dilaporkan"), "dilaporkan", "reported"),
+        "completed": (_l("Selesai"), "selesai", "completed"),
+        "closed_early": (_l("Ditutup lebih awal"), "ditutup_lebih_awal", "closed_early"),
+        "completed_within": (
+            _l("Selesai ≤ total SOP"),
+            "selesai_dalam_total_sop",
+            "completed_within_sop_total",
+        ),
+        "week_share": (
+            _l("Selesai ≤ total SOP (%)"),
+            "persen_selesai_dalam_total_sop",
+            "percent_completed_within_sop_total",
+        ),
     },
+    # key: (name on the page, code in the CSV in Indonesian, in English)
     "measures": {
-        "completed": ("Kasus selesai dalam periode", "kasus_selesai"),
-        "lead_median": ("Median waktu penyelesaian (menit kerja)", "median_menit"),
-        "lead_p90": ("Persentil ke-90 waktu penyelesaian (menit kerja)", "p90_menit"),
-        "standard_total": ("Total standar SOP (menit)", "total_standar_sop_menit"),
-        "completed_within": ("Selesai dalam total SOP", "selesai_dalam_total_sop"),
-        "share_within": ("Selesai dalam total SOP (%)", "persen_selesai_dalam_total_sop"),
-        "reworked": ("Kasus selesai dengan pengulangan", "kasus_dengan_pengulangan"),
-        "rework_rate": ("Tingkat pengulangan (%)", "persen_pengulangan"),
-        "closed": ("Kasus ditutup dalam periode", "kasus_ditutup"),
-        "conforming": ("Sesuai SOP", "sesuai_sop"),
-        "nonconforming": ("Tidak sesuai SOP", "tidak_sesuai_sop"),
-        "conformance": ("Kepatuhan (%)", "persen_kepatuhan"),
+        "completed": (_l("Kasus selesai dalam periode"), "kasus_selesai", "completed_cases"),
+        "lead_median": (
+            _l("Median waktu penyelesaian (menit kerja)"),
+            "median_menit",
+            "median_minutes",
+        ),
+        "lead_p90": (
+            _l("Persentil ke-90 waktu penyelesaian (menit kerja)"),
+            "p90_menit",
+            "p90_minutes",
+        ),
+        "standard_total": (
+            _l("Total standar SOP (menit)"),
+            "total_standar_sop_menit",
+            "sop_standard_total_minutes",
+        ),
+        "completed_within": (
+            _l("Selesai dalam total SOP"),
+            "selesai_dalam_total_sop",
+            "completed_within_sop_total",
+        ),
+        "share_within": (
+            _l("Selesai dalam total SOP (%)"),
+            "persen_selesai_dalam_total_sop",
+            "percent_completed_within_sop_total",
+        ),
+        "reworked": (
+            _l("Kasus selesai dengan pengulangan"),
+            "kasus_dengan_pengulangan",
+            "cases_with_rework",
+        ),
+        "rework_rate": (_l("Tingkat pengulangan (%)"), "persen_pengulangan", "percent_rework"),
+        "closed": (_l("Kasus ditutup dalam periode"), "kasus_ditutup", "closed_cases"),
+        "conforming": (_l("Sesuai SOP"), "sesuai_sop", "conforming"),
+        "nonconforming": (_l("Tidak sesuai SOP"), "tidak_sesuai_sop", "nonconforming"),
+        "conformance": (_l("Kepatuhan (%)"), "persen_kepatuhan", "percent_conformance"),
     },
-    "file": "dasbor-{chart}-{first}-{last}.csv",
+    "file": {
+        "id": "dasbor-{chart}-{first}-{last}.csv",
+        "en": "dashboard-{chart}-{first}-{last}.csv",
+    },
 }
+"""Every word of the dashboard outside its template; CSV headers are plain codes per language."""
+
+CSV_LANGUAGES = ("id", "en")
+
+
+def _csv_index() -> int:
+    """Which CSV header of a column to use: 1 for Indonesian, 2 for English."""
+    return 1 + CSV_LANGUAGES.index(get_locale_language())
+
 
 COLORS = {
     "green": "#28a745",
@@ -169,8 +237,15 @@ def _parse_day(name: str, today: date | None) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors = LABELS["errors"]
-        abort(400, description=errors["date"].format(field=errors[name], value=raw[:40]))
+        field = _("awal") if name == "from" else _("akhir")
+        abort(
+            400,
+            description=_(
+                "Tanggal %(field)s tidak sah: %(value)s. Gunakan format TTTT-BB-HH.",
+                field=field,
+                value=repr(raw[:40]),
+            ),
+        )
 
 
 def period_from_request(today: date) -> Period:
@@ -178,9 +253,9 @@ def period_from_request(today: date) -> Period:
     last = _parse_day("to", today) or today
     first = _parse_day("from", None) or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        abort(400, description=LABELS["errors"]["order"])
+        abort(400, description=_("Tanggal awal harus sebelum atau sama dengan tanggal akhir."))
     if (last - first).days + 1 > MAX_DAYS:
-        abort(400, description=LABELS["errors"]["length"].format(days=MAX_DAYS))
+        abort(400, description=_("Periode paling panjang %(days)s hari.", days=MAX_DAYS))
     return Period(first, last)
 
 
@@ -189,14 +264,14 @@ def _cursor() -> stats.Cursor | None:
     raw = request.args.get("after")
     if not raw:
         return None
-    instant, _, case_id = raw.rpartition("_")
+    instant, _sep, case_id = raw.rpartition("_")
     try:
         moment = datetime.fromisoformat(instant)
         if moment.tzinfo is None:
             raise ValueError(instant)
         return moment, int(case_id)
     except ValueError:
-        abort(400, description=LABELS["errors"]["cursor"])
+        abort(400, description=_("Penanda halaman tidak sah."))
 
 
 # Tables: each chart's numbers, for the page and for CSV.
@@ -209,7 +284,8 @@ class Column:
     key: str
     kind: str
     """text, count, minutes or share (a fraction, shown and exported as a percentage)."""
-    label: str
+    label: Any
+    """A lazy translation, shown in the reader's language."""
     header: str
     screen: bool = True
     """False: in the CSV only (the page's table beside a chart has no room for it)."""
@@ -217,8 +293,11 @@ class Column:
 
 def _columns(*spec: tuple[str, str], csv_only: Iterable[str] = ()) -> tuple[Column, ...]:
     hidden = set(csv_only)
+    header = _csv_index()
+    columns = LABELS["columns"]
     return tuple(
-        Column(key, kind, *LABELS["columns"][key], screen=key not in hidden) for key, kind in spec
+        Column(key, kind, columns[key][0], columns[key][header], screen=key not in hidden)
+        for key, kind in spec
     )
 
 
@@ -227,7 +306,7 @@ class Table:
     """A chart's numbers: rows of raw values, keyed by column."""
 
     key: str
-    title: str
+    title: Any
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]]
 
@@ -235,10 +314,11 @@ class Table:
 def _measures(key: str, items: Iterable[tuple[str, str, Any]]) -> Table:
     """A two-column table of named measures: (measure key, kind, value)."""
     columns = _columns(("measure", "text"), ("value", "value"))
+    code = _csv_index()
     rows = [
         {
             "measure": LABELS["measures"][name][0],
-            "code": LABELS["measures"][name][1],
+            "code": LABELS["measures"][name][code],
             "kind": kind,
             "value": value,
         }
@@ -269,7 +349,7 @@ def build_tables(data: stats.Dashboard) -> dict[str, Table]:
             [
                 {
                     "step": row.step,
-                    "activity": sop.step(row.step).activity_id,
+                    "activity": activity(sop.step(row.step)),
                     "open_cases": row.open_cases,
                     "within_now": row.open_cases - row.over_now,
                     "over_now": row.over_now,
@@ -294,7 +374,7 @@ def build_tables(data: stats.Dashboard) -> dict[str, Table]:
             [
                 {
                     "step": row.step,
-                    "activity": sop.step(row.step).activity_id,
+                    "activity": activity(sop.step(row.step)),
                     "standard": row.standard,
                     "runs": row.runs,
                     "within": row.within if row.standard is not None else None,
@@ -318,7 +398,7 @@ def build_tables(data: stats.Dashboard) -> dict[str, Table]:
             [
                 {
                     "step": row.step,
-                    "activity": sop.step(row.step).activity_id,
+                    "activity": activity(sop.step(row.step)),
                     "standard": row.standard,
                     "runs": row.runs,
                     "median": row.median,
@@ -466,7 +546,7 @@ def _chart(kind: Callable[..., Any], colors: Iterable[str], **options: Any) -> A
         "height": 340,
         "truncate_label": -1,
         "print_values": True,
-        "no_data_text": LABELS["no_data"],
+        "no_data_text": str(LABELS["no_data"]),
         "margin": 8,
         "spacing": 14,
     }
@@ -508,11 +588,13 @@ def _draw(kind: Callable[..., Any], series: Iterable[Series], **options: Any) ->
     """Draw these series with the dashboard's defaults; with a `secondary_range`, the last
     series is drawn against the right-hand axis."""
     series = list(series)
-    chart = _chart(kind, [colour for _, colour, _ in series], show_legend=False, **options)
+    chart = _chart(
+        kind, [colour for _label, colour, _values in series], show_legend=False, **options
+    )
     secondary = options.get("secondary_range") is not None
-    for index, (label, _, values) in enumerate(series):
-        chart.add(label, values, secondary=secondary and index == len(series) - 1)
-    return Chart(svg(chart), tuple((colour, label) for label, colour, _ in series))
+    for index, (label, _colour, values) in enumerate(series):
+        chart.add(str(label), values, secondary=secondary and index == len(series) - 1)
+    return Chart(svg(chart), tuple((colour, str(label)) for label, colour, _values in series))
 
 
 def build_charts(
@@ -520,7 +602,7 @@ def build_charts(
 ) -> dict[str, Chart]:
     """One chart per table."""
     series = LABELS["series"]
-    axis = LABELS["axis"]
+    axis = {key: str(text) for key, text in LABELS["axis"].items()}
     closed = data.closed
     open_rows = tables["open"].rows
     timed = [row for row in tables["times"].rows if row["standard"] is not None]
@@ -671,6 +753,7 @@ class DashboardView(SecureView):
             charts=build_charts(tables, data, period),
             texts=LABELS,
             show=show,
+            reason_text=lambda reason: error_message(RuleError(reason.code, reason.params)),
             may_export=self.may(Perm.EXPORT),
             next_page=(
                 url_for(".index", **period.args, after=f"{after[0].isoformat()}_{after[1]}")
@@ -692,7 +775,7 @@ class DashboardView(SecureView):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         if table.columns[-1].kind == "value":  # a table of named measures
-            writer.writerow([LABELS["columns"]["measure"][1], LABELS["columns"]["value"][1]])
+            writer.writerow([column.header for column in table.columns])
             writer.writerows([row["code"], export(row["value"], row["kind"])] for row in table.rows)
         else:
             writer.writerow([column.header for column in table.columns])
@@ -700,7 +783,7 @@ class DashboardView(SecureView):
                 [export(row[column.key], column.kind) for column in table.columns]
                 for row in table.rows
             )
-        name = LABELS["file"].format(
+        name = LABELS["file"][get_locale_language()].format(
             chart=chart, first=period.first.isoformat(), last=period.last.isoformat()
         )
         return Response(

@@ -10,20 +10,28 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.filters import BaseDateBetweenFilter
+from flask_babel import lazy_gettext as _l
 
 from models import Account, StepRun
 
 from .. import clock
+from ..labels import YES_NO
+
+# Operations are lazy: Flask-Admin asks for them once, when the view is built. Their msgids also
+# make the filters' URL keys (SecureModelView.get_filter_arg), so changing one breaks links.
+IS = _l("adalah")
+BETWEEN = _l("antara")
+USERNAME = _l("nama pengguna")
 
 
 class ChoiceFilter(FilterEqual):
     """Equals one of a fixed set of choices; any other value is refused (400)."""
 
     def validate(self, value: Any) -> bool:
-        return value in {str(key) for key, _ in self.options}
+        return value in {str(key) for key, _text in self.options}
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
 def _day_start(day: date) -> datetime:
@@ -34,7 +42,7 @@ def _day_start(day: date) -> datetime:
 class LocalDateBetweenFilter(BaseSQLAFilter, BaseDateBetweenFilter):
     """Between two calendar days (inclusive) in Asia/Jakarta, on a timestamptz or date column."""
 
-    def __init__(self, column: Any, name: str) -> None:
+    def __init__(self, column: Any, name: Any) -> None:
         super().__init__(column, name, data_type="daterangepicker")
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
@@ -44,15 +52,15 @@ class LocalDateBetweenFilter(BaseSQLAFilter, BaseDateBetweenFilter):
             return query.filter(column.between(first, last))
         return query.filter(column >= _day_start(first), column < _day_start(last + timedelta(1)))
 
-    def operation(self) -> str:
-        return "antara"
+    def operation(self) -> Any:
+        return BETWEEN
 
 
 class OverStandardFilter(BaseSQLAFilter):
     """Cases with a step over its standard: finished over, or in progress past its due time."""
 
-    def __init__(self, column: Any, name: str) -> None:
-        super().__init__(column, name, options=(("ya", "Ya"), ("tidak", "Tidak")))
+    def __init__(self, column: Any, name: Any) -> None:
+        super().__init__(column, name, options=YES_NO)
 
     def validate(self, value: Any) -> bool:
         return value in ("ya", "tidak")
@@ -68,8 +76,8 @@ class OverStandardFilter(BaseSQLAFilter):
         )
         return query.filter(over if value == "ya" else ~over)
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
 class PerformerFilter(BaseSQLAFilter):
@@ -89,5 +97,5 @@ class PerformerFilter(BaseSQLAFilter):
         )
         return query.filter(performed.exists())
 
-    def operation(self) -> str:
-        return "nama pengguna"
+    def operation(self) -> Any:
+        return USERNAME

@@ -6,12 +6,15 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from models import db
 from models.services import notices as svc
 
 from .. import clock
+from ..i18n import get_locale_language
 from ..permissions import Screen
 from .base import MAX_PAGES, SecureView
 
@@ -21,7 +24,7 @@ def _int_arg(raw: str | None, default: int | None = None) -> int | None:
     if raw is None or raw == "":
         return default
     if not raw.isdecimal() or len(raw) > 18:
-        abort(400, description="Nilai tidak sah.")
+        abort(400, description=_("Nilai tidak sah."))
     return int(raw)
 
 
@@ -37,9 +40,12 @@ class NoticeView(SecureView):
     def index(self) -> str:
         page = _int_arg(request.args.get("page"), 0) or 0
         if page >= MAX_PAGES:
-            abort(400, description=f"Halaman di luar batas (maksimal {MAX_PAGES}).")
+            abort(
+                400, description=_("Halaman di luar batas (maksimal %(pages)s).", pages=MAX_PAGES)
+            )
         listing = svc.list_for(db.session, current_user, page)
-        rows = [{"notice": n, "headline": svc.notice_headline(n)} for n in listing.items]
+        lang = get_locale_language()
+        rows = [{"notice": n, "headline": svc.notice_headline(n, lang)} for n in listing.items]
         return self.render(
             "admin/notices.html",
             rows=rows,
@@ -55,11 +61,18 @@ class NoticeView(SecureView):
         else:
             notice_id = _int_arg(request.form.get("id"))
             if notice_id is None:
-                abort(400, description="Pemberitahuan mana yang ditandai?")
+                abort(400, description=_("Pemberitahuan mana yang ditandai?"))
             if svc.get_own(db.session, current_user, notice_id) is None:
                 abort(404)
             count = svc.mark_read(db.session, current_user, clock.now(), [notice_id])
         db.session.commit()
         if count:
-            flash(f"{count} pemberitahuan ditandai sudah dibaca.", "success")
+            flash(
+                ngettext(
+                    "%(num)s pemberitahuan ditandai sudah dibaca.",
+                    "%(num)s pemberitahuan ditandai sudah dibaca.",
+                    count,
+                ),
+                "success",
+            )
         return redirect(url_for(".index", page=page or None))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, request
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import db
@@ -26,11 +27,11 @@ def _cursor() -> tuple[datetime, int] | None:
     raw = request.args.get("after")
     if not raw:
         return None
-    instant, _, case_id = raw.rpartition("_")
+    instant, _sep, case_id = raw.rpartition("_")
     try:
         return datetime.fromisoformat(instant), int(case_id)
     except ValueError:
-        abort(400, description="Penanda halaman tidak sah.")
+        abort(400, description=_("Penanda halaman tidak sah."))
 
 
 class WorkQueueView(SecureMixin, AdminIndexView):

@@ -13,8 +13,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_babel import format_date as format_local_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, lazyload, load_only
@@ -28,29 +33,23 @@ from ..exports import CsvExportMixin
 from ..formatting import local_time
 from ..permissions import Screen
 from .base import SecureModelView
-from .filters import ChoiceFilter, LocalDateBetweenFilter
+from .filters import IS, USERNAME, ChoiceFilter, LocalDateBetweenFilter
 
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+LONG_DATE = "EEEE, d MMMM y"
+"""CLDR pattern of a day written out: "Senin, 23 November 2026", "Monday, 23 November 2026"."""
 LIST_TEXT_LIMIT = 120
+CASE = lazy_pgettext("column", "Kasus")
+"""One case (a column, a filter): "Case" in English, where the menu's "Kasus" is "Cases"."""
 
 
 def indonesian_date(day: date) -> str:
-    """A day written out in Indonesian, e.g. "Senin, 23 November 2026" (no system locale)."""
-    return f"{DAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    """A day written out in Indonesian, e.g. "Senin, 23 November 2026" (CLDR, no system locale)."""
+    return format_date(day, LONG_DATE, locale="id")
+
+
+def long_date(day: date) -> str:
+    """A day written out in the reader's language."""
+    return str(format_local_date(day, LONG_DATE))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -73,8 +72,8 @@ class UsernameFilter(BaseSQLAFilter):
         )
         return query.filter(self.get_column(alias).in_(account_ids))
 
-    def operation(self) -> str:
-        return "nama pengguna"
+    def operation(self) -> Any:
+        return USERNAME
 
 
 class NumberFilter(BaseSQLAFilter):
@@ -89,8 +88,8 @@ class NumberFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(self.get_column(alias) == value)
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
 class TextEqualFilter(BaseSQLAFilter):
@@ -102,8 +101,8 @@ class TextEqualFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(self.get_column(alias) == value.strip())
 
-    def operation(self) -> str:
-        return "adalah"
+    def operation(self) -> Any:
+        return IS
 
 
 # -- formatters ----------------------------------------------------------------------------
@@ -133,7 +132,7 @@ def _instant(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 def _day(view: Any, context: Any, model: Any, name: str) -> str:
-    return indonesian_date(getattr(model, name))
+    return long_date(getattr(model, name))
 
 
 def _short_text(view: Any, context: Any, model: Any, name: str) -> str:
@@ -152,8 +151,9 @@ def _kind(view: Any, context: Any, model: Any, name: str) -> str:
 def _corrects(view: Any, context: Any, model: Any, name: str) -> Any:
     if model.corrects_id is None:
         return ""
-    return Markup('<a href="{}">mengoreksi #{}</a>').format(
-        url_for(f"{view.endpoint}.details_view", id=model.corrects_id), model.corrects_id
+    return Markup('<a href="{}">{}</a>').format(
+        url_for(f"{view.endpoint}.details_view", id=model.corrects_id),
+        _("mengoreksi #%(id)s", id=model.corrects_id),
     )
 
 
@@ -228,17 +228,17 @@ class ReadOnlyHistoryView(SecureModelView):
 
 
 _RECORD_LABELS = {
-    "id": "No",
-    "case": "Kasus",
-    "case_id": "Kasus",
-    "kind": "Jenis",
-    "text": "Isi",
-    "author": "Penulis",
-    "addressee": "Ditujukan kepada",
-    "priority": "Prioritas",
-    "created_at": "Dibuat",
-    "corrects": "Koreksi",
-    "corrected_by": "Dikoreksi oleh",
+    "id": _l("No"),
+    "case": CASE,
+    "case_id": CASE,
+    "kind": _l("Jenis"),
+    "text": _l("Isi"),
+    "author": _l("Penulis"),
+    "addressee": _l("Ditujukan kepada"),
+    "priority": _l("Prioritas"),
+    "created_at": _l("Dibuat"),
+    "corrects": _l("Koreksi"),
+    "corrected_by": _l("Dikoreksi oleh"),
 }
 _RECORD_FORMATTERS = {
     "case": _case_link,
@@ -287,10 +287,12 @@ class InstructionView(_StepOutputView):
         "corrected_by",
     )
     column_filters = (
-        ChoiceFilter(Instruction.kind, "Jenis", options=labels.choices(labels.INSTRUCTION_KIND)),
-        UsernameFilter(Instruction.author_id, "Penulis"),
-        NumberFilter(Instruction.case_id, "Kasus"),
-        LocalDateBetweenFilter(Instruction.created_at, "Tanggal"),
+        ChoiceFilter(
+            Instruction.kind, _l("Jenis"), options=labels.choices(labels.INSTRUCTION_KIND)
+        ),
+        UsernameFilter(Instruction.author_id, _l("Penulis")),
+        NumberFilter(Instruction.case_id, CASE),
+        LocalDateBetweenFilter(Instruction.created_at, _l("Tanggal")),
     )
 
 
@@ -310,10 +312,10 @@ class ReportView(_StepOutputView):
         "corrected_by",
     )
     column_filters = (
-        ChoiceFilter(Report.kind, "Jenis", options=labels.choices(labels.REPORT_KIND)),
-        UsernameFilter(Report.author_id, "Penulis"),
-        NumberFilter(Report.case_id, "Kasus"),
-        LocalDateBetweenFilter(Report.created_at, "Tanggal"),
+        ChoiceFilter(Report.kind, _l("Jenis"), options=labels.choices(labels.REPORT_KIND)),
+        UsernameFilter(Report.author_id, _l("Penulis")),
+        NumberFilter(Report.case_id, CASE),
+        LocalDateBetweenFilter(Report.created_at, _l("Tanggal")),
     )
 
 
@@ -336,9 +338,9 @@ class DailyLogView(CsvExportMixin, ReadOnlyHistoryView):
     )
     column_labels = {
         **_RECORD_LABELS,
-        "log_date": "Tanggal",
-        "author": "Pelaksana",
-        "created_at": "Dicatat",
+        "log_date": _l("Tanggal"),
+        "author": _l("Pelaksana"),
+        "created_at": _l("Dicatat"),
     }
     column_formatters = {**_RECORD_FORMATTERS, "created_at": _instant}
     column_formatters_detail = {**_RECORD_DETAIL_FORMATTERS, "log_date": _day}
@@ -348,15 +350,15 @@ class DailyLogView(CsvExportMixin, ReadOnlyHistoryView):
     column_default_sort = [("log_date", True), ("id", True)]
     column_searchable_list = ("text",)
     column_filters = (
-        LocalDateBetweenFilter(LogEntry.log_date, "Tanggal"),
-        UsernameFilter(LogEntry.author_id, "Pelaksana"),
-        NumberFilter(LogEntry.case_id, "Kasus"),
+        LocalDateBetweenFilter(LogEntry.log_date, _l("Tanggal")),
+        UsernameFilter(LogEntry.author_id, _l("Pelaksana")),
+        NumberFilter(LogEntry.case_id, CASE),
     )
 
     @staticmethod
     def day_heading(day: date) -> str:
         """The heading of a day's group in the list."""
-        return indonesian_date(day)
+        return long_date(day)
 
 
 class AuditView(CsvExportMixin, ReadOnlyHistoryView):
@@ -378,15 +380,15 @@ class AuditView(CsvExportMixin, ReadOnlyHistoryView):
         "after",
     )
     column_labels = {
-        "id": "No",
-        "occurred_at": "Waktu",
-        "actor": "Pelaku",
-        "action": "Tindakan",
-        "entity": "Entitas",
-        "entity_id": "ID entitas",
-        "case_id": "Kasus",
-        "before": "Sebelum",
-        "after": "Sesudah",
+        "id": _l("No"),
+        "occurred_at": _l("Waktu"),
+        "actor": _l("Pelaku"),
+        "action": _l("Tindakan"),
+        "entity": _l("Entitas"),
+        "entity_id": _l("ID entitas"),
+        "case_id": CASE,
+        "before": _l("Sebelum"),
+        "after": _l("Sesudah"),
     }
     column_formatters = {"occurred_at": _instant, "actor": _account, "case_id": _case_link}
     column_formatters_detail = {**column_formatters, "before": _json, "after": _json}
@@ -394,9 +396,9 @@ class AuditView(CsvExportMixin, ReadOnlyHistoryView):
     column_sortable_list = (("occurred_at", ("occurred_at", "id")),)
     column_default_sort = [("occurred_at", True), ("id", True)]
     column_filters = (
-        TextEqualFilter(AuditEvent.action, "Tindakan"),
-        TextEqualFilter(AuditEvent.entity, "Entitas"),
-        UsernameFilter(AuditEvent.actor_id, "Pelaku"),
-        LocalDateBetweenFilter(AuditEvent.occurred_at, "Waktu"),
-        NumberFilter(AuditEvent.case_id, "Kasus"),
+        TextEqualFilter(AuditEvent.action, _l("Tindakan")),
+        TextEqualFilter(AuditEvent.entity, _l("Entitas")),
+        UsernameFilter(AuditEvent.actor_id, _l("Pelaku")),
+        LocalDateBetweenFilter(AuditEvent.occurred_at, _l("Waktu")),
+        NumberFilter(AuditEvent.case_id, CASE),
     )

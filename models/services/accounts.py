@@ -84,6 +84,18 @@ def create_account(
     return account
 
 
+LANGUAGES = ("id", "en")
+
+
+def set_language(session: Session, account: Account, language: str) -> None:
+    """Remember the language the account reads SOP Desk in (a preference, not audited)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    if account.language != language:
+        account.language = language
+        session.flush()
+
+
 def generate_password() -> str:
     """A random password that satisfies the policy."""
     return secrets.token_urlsafe(15)

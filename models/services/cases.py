@@ -189,10 +189,11 @@ def _check_not_already_done(session: Session, case: Case, seen_step: object) -> 
     """A step the user saw that someone else has since done: say who did it."""
     if isinstance(seen_step, str) and seen_step.strip().isdecimal():
         seen_step = int(seen_step)
-    if case.status is not CaseStatus.OPEN or not isinstance(seen_step, int):
+    if not isinstance(seen_step, int):
         return
-    if seen_step == case.current_step:
+    if case.status is CaseStatus.OPEN and seen_step == case.current_step:
         return
+    # Completed, not closed early: the last step done by someone else closes the case too.
     done = [run for run in case.step_runs if run.step == seen_step and run.outcome == "completed"]
     if done:
         performer = session.get(Account, done[-1].performer_id)

@@ -53,22 +53,48 @@ HANDOFF_KINDS: dict[str, NoticeKind] = {
     ReportKind.PENGEMBALIAN: NoticeKind.RETURNED,  # step 8: the Kasi returns the fix
 }
 
-# -- the words, in one place (Bahasa Indonesia) ------------------------------------------------
-HEADLINES: dict[NoticeKind, str] = {
-    NoticeKind.LANDED: "Kasus menunggu langkah Anda",
-    NoticeKind.ORDERED: "Perintah untuk menangani kasus",
-    NoticeKind.DIRECTED: "Anda ditugaskan memperbaiki portal",
-    NoticeKind.RETURNED: "Perbaikan dikembalikan untuk diulang",
-    NoticeKind.OVER_STANDARD: "Langkah melewati waktu standar",
+# -- the words, in one place, in both languages ---------------------------------------------
+#
+# Mail is written outside any request, in the recipient's language (Account.language); the
+# in-app list asks for the reader's. Hence plain tables, like rules/messages.py, not Babel.
+LANGUAGES = ("id", "en")
+HEADLINES: dict[NoticeKind, dict[str, str]] = {
+    NoticeKind.LANDED: {
+        "id": "Kasus menunggu langkah Anda",
+        "en": "A case is waiting for your step",
+    },
+    NoticeKind.ORDERED: {
+        "id": "Perintah untuk menangani kasus",
+        "en": "You are ordered to handle a case",
+    },
+    NoticeKind.DIRECTED: {
+        "id": "Anda ditugaskan memperbaiki portal",
+        "en": "You are assigned to fix the portal",
+    },
+    NoticeKind.RETURNED: {
+        "id": "Perbaikan dikembalikan untuk diulang",
+        "en": "The fix was sent back for rework",
+    },
+    NoticeKind.OVER_STANDARD: {
+        "id": "Langkah melewati waktu standar",
+        "en": "A step ran over its standard time",
+    },
 }
-LANDED_HEADLINES: dict[str, str] = {
+LANDED_HEADLINES: dict[str, dict[str, str]] = {
     # By the record the waiting step will write: what is needed from its performer.
-    InstructionKind.KEBIJAKAN: "Kebijakan diperlukan",
-    InstructionKind.PERINTAH: "Perintah diperlukan",
-    ReportKind.PENERIMAAN: "Laporan perbaikan siap diterima",
+    InstructionKind.KEBIJAKAN: {"id": "Kebijakan diperlukan", "en": "A policy is needed"},
+    InstructionKind.PERINTAH: {"id": "Perintah diperlukan", "en": "An order is needed"},
+    ReportKind.PENERIMAAN: {
+        "id": "Laporan perbaikan siap diterima",
+        "en": "A fix report is ready to be received",
+    },
 }
-SUBJECT = "[SOP Desk] {headline}: kasus #{case_id} {title}"
-BODY = """Yth. {name},
+SUBJECT = {
+    "id": "[SOP Desk] {headline}: kasus #{case_id} {title}",
+    "en": "[SOP Desk] {headline}: case #{case_id} {title}",
+}
+BODY = {
+    "id": """Yth. {name},
 
 {headline}.
 
@@ -79,24 +105,44 @@ Langkah  : {step}. {activity}
 Semua pemberitahuan Anda: {notices_link}
 
 Pesan ini dikirim otomatis oleh SOP Desk; mohon tidak dibalas.
-"""
-DUE_LINE = "Batas standar: {due} (sudah terlewati)\n"
+""",
+    "en": """Dear {name},
+
+{headline}.
+
+Case     : #{case_id} {title}
+Step     : {step}. {activity}
+{due_line}Open the case: {link}
+
+All your notices: {notices_link}
+
+This message was sent automatically by SOP Desk; please do not reply.
+""",
+}
+DUE_LINE = {
+    "id": "Batas standar: {due} (sudah terlewati)\n",
+    "en": "Standard due time: {due} (already passed)\n",
+}
+
+
+def _lang(language: str | None) -> str:
+    return language if language in LANGUAGES else "id"
 
 
 def _waiting_step(case: Case, run: StepRun) -> StepDef:
     return case.sop_version.sop.step(run.step)
 
 
-def headline(kind: NoticeKind, step: StepDef) -> str:
-    """What a notice says in one line."""
+def headline(kind: NoticeKind, step: StepDef, lang: str = "id") -> str:
+    """What a notice says in one line, in Bahasa Indonesia ("id") or English ("en")."""
     if kind is NoticeKind.LANDED and step.record_kind in LANDED_HEADLINES:
-        return LANDED_HEADLINES[step.record_kind]
-    return HEADLINES[kind]
+        return LANDED_HEADLINES[step.record_kind][_lang(lang)]
+    return HEADLINES[kind][_lang(lang)]
 
 
-def notice_headline(notice: Notice) -> str:
+def notice_headline(notice: Notice, lang: str = "id") -> str:
     """The one-line text of a stored notice."""
-    return headline(notice.kind, _waiting_step(notice.case, notice.step_run))
+    return headline(notice.kind, _waiting_step(notice.case, notice.step_run), lang)
 
 
 # -- who ------------------------------------------------------------------------------------
@@ -344,23 +390,26 @@ def email_for(
     ).one_or_none()
     if notice is None or not (notice.recipient.email or "").strip():
         return None
+    lang = _lang(notice.recipient.language)  # the recipient's language, not the sender's
     step = _waiting_step(notice.case, notice.step_run)
-    line = headline(notice.kind, step)
+    line = headline(notice.kind, step, lang)
     due = notice.step_run.due_at
     due_line = ""
     if notice.kind is NoticeKind.OVER_STANDARD and due is not None:
-        due_line = DUE_LINE.format(due=due.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M"))
+        due_text = due.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
+        due_line = DUE_LINE[lang].format(due=due_text)
+    subject = SUBJECT[lang].format(headline=line, case_id=notice.case_id, title=notice.case.title)
     return Email(
         notice_id=notice.id,
         to=notice.recipient.email.strip(),
-        subject=SUBJECT.format(headline=line, case_id=notice.case_id, title=notice.case.title),
-        body=BODY.format(
+        subject=subject,
+        body=BODY[lang].format(
             name=notice.recipient.full_name,
             headline=line,
             case_id=notice.case_id,
             title=notice.case.title,
             step=step.number,
-            activity=step.activity_id,
+            activity=step.activity_en if lang == "en" else step.activity_id,
             due_line=due_line,
             link=case_link(notice.case_id),
             notices_link=notices_link,
