@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,3 +83,18 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
         raise RuntimeError(f"{cmd[0]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
     return elapsed, rss_kb // 1024, done.stdout
+
+
+def time_requests(
+    client: Any, path: str, requests: int, warmup: int = 3
+) -> tuple[int, float, float]:
+    """GET a path `requests` times after a warm-up: (last status, p50 ms, p95 ms) of server time."""
+    for _ in range(warmup):
+        client.get(path)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return response.status_code, statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import sys
 import time
 from contextlib import nullcontext
@@ -26,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.common import flask_cli, throwaway_database  # noqa: E402
+from bench.common import flask_cli, throwaway_database, time_requests  # noqa: E402
 from bench.pages_bench import ensure_accounts, login  # noqa: E402
 
 TARGET_MS = 500
@@ -104,21 +103,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         )
         logs = []
         for name, path in periods():
-            for _ in range(3):
-                response = client.get(path)
-            times = []
-            for _ in range(args.requests):
-                started = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            status, p50, p95 = time_requests(client, path, args.requests)
             p95s[name] = p95
             flag = "" if p95 < TARGET_MS else "  OVER TARGET"
-            print(
-                f"{name:30} {response.status_code:>6} {statistics.median(times):8.1f} "
-                f"{p95:8.1f}{flag}"
-            )
+            print(f"{name:30} {status:>6} {p50:8.1f} {p95:8.1f}{flag}")
             log = TimedStatements()
             event.listen(engine, "before_cursor_execute", log.before)
             event.listen(engine, "after_cursor_execute", log.after)
