@@ -42,7 +42,18 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
         app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
 
-    from . import auth, cli, errors, formatting, health, i18n, notices, security, throttle
+    from . import (
+        auth,
+        cli,
+        errors,
+        formatting,
+        health,
+        i18n,
+        notices,
+        request_guard,
+        security,
+        throttle,
+    )
     from .admin_shell import build_admin
     from .extensions import csrf, login_manager, migrate
 
@@ -62,6 +73,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
+    request_guard.init_app(app)
     cli.init_app(app)
     build_admin(app)
     notices.init_app(app)

@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, Length
 from models import Account, db
 
 from .extensions import login_manager
-from .i18n import LANGUAGES, TranslatedForm, get_locale_language, safe_next
+from .forms import AppForm
+from .i18n import LANGUAGES, get_locale_language, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -26,7 +27,7 @@ LOGIN_FAILED = _l("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
 _DUMMY = Account(password_hash=PasswordHasher().hash("tidak-ada-akun-seperti-ini"))
 
 
-class LoginForm(TranslatedForm, FlaskForm):
+class LoginForm(AppForm, FlaskForm):
     """Username and password."""
 
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=50)])

@@ -26,6 +26,7 @@ from models.services.export import (
     stream_export,
 )
 from models.services.visibility import sees_all_cases
+from rules import EARLIEST_DAY, LATEST_DAY, is_plausible_day
 
 from . import clock
 from .i18n import get_locale_language
@@ -212,6 +213,16 @@ class CsvExportMixin:
         )
 
 
+def _plausible_day(ctx: click.Context, param: click.Parameter, value: Any) -> date | None:
+    """The option's day, refused when it lies outside the days SOP Desk accepts."""
+    if value is None:
+        return None
+    day: date = value.date()
+    if not is_plausible_day(day):
+        raise click.BadParameter(f"{day} is outside {EARLIEST_DAY} … {LATEST_DAY}")
+    return day
+
+
 @click.command("export")
 @click.argument("kind", type=click.Choice([k.value for k in ExportKind]))
 @click.option(
@@ -226,6 +237,7 @@ class CsvExportMixin:
     "first",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
+    callback=_plausible_day,
     help="First day (YYYY-MM-DD, Asia/Jakarta).",
 )
 @click.option(
@@ -233,6 +245,7 @@ class CsvExportMixin:
     "last",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
+    callback=_plausible_day,
     help="Last day (YYYY-MM-DD), inclusive.",
 )
 @click.option("--delimiter", type=click.Choice([",", ";"]), default=",")
@@ -243,8 +256,8 @@ def export_command(
     kind: str, out: Path, first: Any, last: Any, delimiter: str, bom: bool, lang: str
 ) -> None:
     """Export the daily log, the audit trail or the cases as CSV, streamed from PostgreSQL."""
-    first_day: date | None = first.date() if first else None
-    last_day: date | None = last.date() if last else None
+    first_day: date | None = first
+    last_day: date | None = last
     if first_day and last_day and first_day > last_day:
         raise click.BadParameter("--from is after --to")
     export_kind = ExportKind(kind)

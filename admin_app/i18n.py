@@ -149,26 +149,6 @@ class WTFormsTranslations:
 WTFORMS_TRANSLATIONS = WTFormsTranslations()
 
 
-class TranslatedForm:
-    """Mixed into every SOP Desk form (before its WTForms base): messages in the user's language.
-
-    WTForms' own messages come from WTFORMS_TRANSLATIONS. Our validators' messages are lazy
-    translations, which Flask-Admin would not show (it looks for `str` errors), so after
-    validating they are turned into text in the request's language.
-    """
-
-    class Meta:
-        def get_translations(self, form: Any) -> WTFormsTranslations:
-            return WTFORMS_TRANSLATIONS
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = bool(super().validate(extra_validators))  # type: ignore[misc]
-        for field in self:  # type: ignore[attr-defined]
-            if isinstance(field.errors, list):
-                field.errors = [str(error) for error in field.errors]
-        return valid
-
-
 def safe_next(target: str | None, fallback: str) -> str:
     """Only follow a `next` that stays on this site: a plain path, no scheme, no host."""
     # A backslash counts as a slash to browsers ("/\\host" is "//host"); a control character

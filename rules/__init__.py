@@ -3,8 +3,11 @@
 from rules.calendar import (
     DEFAULT_TIMEZONE,
     DEFAULT_WEEK,
+    EARLIEST_DAY,
+    LATEST_DAY,
     WorkingCalendar,
     calendar_from_settings,
+    is_plausible_day,
     parse_week,
 )
 from rules.enums import (
@@ -59,7 +62,9 @@ from rules.transitions import (
 __all__ = [
     "DEFAULT_TIMEZONE",
     "DEFAULT_WEEK",
+    "EARLIEST_DAY",
     "EARLY_CLOSE_ROLES",
+    "LATEST_DAY",
     "MESSAGES",
     "PORTAL_SOP_KEY",
     "STAFF_ROLES",
@@ -90,6 +95,7 @@ __all__ = [
     "WorkingCalendar",
     "allowed_actions",
     "calendar_from_settings",
+    "is_plausible_day",
     "case_badge",
     "check_invariants",
     "decide",

@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+"""The days a date typed into SOP Desk may name; outside them it is a typo, and near the ends of
+Python's date range a period's `last + 1 day` would overflow."""
+
 Periods = tuple[tuple[time, time], ...]
 """The working periods of one weekday, as (start, end) wall-clock times in order."""
 
@@ -25,6 +30,12 @@ _PERIOD_PATTERN = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
 _US_PER_SECOND = 1_000_000
 _ZERO = timedelta(0)
 _ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def is_plausible_day(day: date) -> bool:
+    """True for a day between EARLIEST_DAY and LATEST_DAY (both included)."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
 
 # Working time is counted in whole microseconds, the resolution of datetime itself, so that
 # spans add up exactly and add() is the exact inverse of working_time().

@@ -35,11 +35,13 @@ from models.passwords import MAX_LENGTH, MIN_LENGTH
 from models.services import account_admin
 from models.services.accounts import create_account
 from models.services.calendar import add_day_off, remove_day_off
+from rules import EARLIEST_DAY, LATEST_DAY
 from rules.enums import Role as RoleCode
 
 from .. import labels
 from ..formatting import local_time
-from ..i18n import TranslatedForm, error_message
+from ..forms import AppForm, plausible_day
+from ..i18n import error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
 from .filters import IS, ChoiceFilter, LocalDateBetweenFilter
@@ -62,7 +64,7 @@ def _select(table: dict) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in _choices(table)]
 
 
-class Form(TranslatedForm, BaseForm):
+class Form(AppForm, BaseForm):
     """Flask-Admin's form base, with every message in the user's language."""
 
 
@@ -130,6 +132,24 @@ def _role_field(label: Any) -> SelectMultipleField:
     )
 
 
+def _password_field(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(message=REQUIRED), Length(max=MAX_LENGTH)],
+        description=PASSWORD_HINT,
+    )
+
+
+def _password_again_field(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("Kedua kata sandi tidak sama.")),
+        ],
+    )
+
+
 class AccountCreateForm(Form):
     """A new account: who, which roles, and a first password typed twice."""
 
@@ -143,18 +163,8 @@ class AccountCreateForm(Form):
     )
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_FORMAT])
     roles = _role_field(_l("Peran"))
-    password = PasswordField(
-        _l("Kata sandi"),
-        validators=[DataRequired(message=REQUIRED), Length(max=MAX_LENGTH)],
-        description=PASSWORD_HINT,
-    )
-    password_confirm = PasswordField(
-        _l("Ulangi kata sandi"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", message=_l("Kedua kata sandi tidak sama.")),
-        ],
-    )
+    password = _password_field(_l("Kata sandi"))
+    password_confirm = _password_again_field(_l("Ulangi kata sandi"))
 
 
 class AccountEditForm(Form):
@@ -177,18 +187,8 @@ class AccountEditForm(Form):
 class PasswordResetForm(Form):
     """A new password, typed twice."""
 
-    password = PasswordField(
-        _l("Kata sandi baru"),
-        validators=[DataRequired(message=REQUIRED), Length(max=MAX_LENGTH)],
-        description=PASSWORD_HINT,
-    )
-    password_confirm = PasswordField(
-        _l("Ulangi kata sandi baru"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            EqualTo("password", message=_l("Kedua kata sandi tidak sama.")),
-        ],
-    )
+    password = _password_field(_l("Kata sandi baru"))
+    password_confirm = _password_again_field(_l("Ulangi kata sandi baru"))
 
 
 def _account_fmt(view: Any, context: Any, model: Account, name: str) -> Any:
@@ -338,7 +338,12 @@ class YearFilter(BaseSQLAFilter):
     """Days off in one calendar year."""
 
     def validate(self, value: Any) -> bool:
-        return isinstance(value, str) and value.isdecimal() and len(value) == 4
+        return (
+            isinstance(value, str)
+            and value.isdecimal()
+            and len(value) == 4
+            and EARLIEST_DAY.year <= int(value) <= LATEST_DAY.year
+        )
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         year = int(value)
@@ -352,7 +357,10 @@ class YearFilter(BaseSQLAFilter):
 class NonWorkingDayForm(Form):
     """A day off: the date, what it is called, and why it is not worked."""
 
-    day = DateField(_l("Tanggal"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))])
+    day = DateField(
+        _l("Tanggal"),
+        validators=[DataRequired(message=_l("Tanggal wajib diisi.")), plausible_day],
+    )
     name = StringField(
         _l("Nama"),
         validators=[DataRequired(message=REQUIRED), Length(max=200)],

@@ -28,7 +28,8 @@ from rules.transitions import allowed_actions
 from .. import clock, labels
 from ..exports import CsvExportMixin
 from ..formatting import local_time
-from ..i18n import TranslatedForm, error_message
+from ..forms import AppForm
+from ..i18n import error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
 from .filters import ChoiceFilter, LocalDateBetweenFilter, OverStandardFilter, PerformerFilter
@@ -40,14 +41,15 @@ def _select(table: dict) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in labels.choices(table)]
 
 
-class NewCaseForm(TranslatedForm, Form):
+class NewCaseForm(AppForm, Form):
     """Step 1: what is wrong, where, how it was reported and, for staff, who reported it."""
 
     title = StringField(_l("Judul masalah"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Uraian masalah"), validators=[DataRequired(), Length(max=10_000)]
     )
-    url = StringField(
+    # Not `url`: Flask-Admin reads a request value of that name as its return address.
+    page_url = StringField(
         _l("Alamat halaman (URL)"),
         validators=[Optional(), Length(max=2000), URL(message=_l("Alamat URL tidak sah."))],
     )
@@ -137,6 +139,7 @@ class CaseView(CsvExportMixin, SecureModelView):
     def create_model(self, form: Form) -> Case | bool:
         """Open the case through the service (step 1); a refusal keeps the form as typed."""
         payload = {name: field.data for name, field in form._fields.items()}
+        payload["url"] = payload.pop("page_url")
         payload["kelengkapan"] = ["telepon"] if payload.get("channel") == "telepon" else []
         try:
             result = svc.report(db.session, current_user, payload, clock.now(), clock.calendar())

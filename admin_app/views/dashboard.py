@@ -28,11 +28,13 @@ from pygal.style import Style
 from models import db
 from models.services import stats
 from models.services.export import FORMULA_STARTS
+from rules import is_plausible_day
 from rules.errors import RuleError
 from rules.sop import SopDefinition
 
 from .. import clock
 from ..formatting import minutes as format_minutes
+from ..forms import day_range_message
 from ..i18n import error_message, get_locale_language
 from ..labels import activity
 from ..permissions import Perm, Screen
@@ -235,7 +237,7 @@ def _parse_day(name: str, today: date | None) -> date | None:
     if not raw:
         return today
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         field = _("awal") if name == "from" else _("akhir")
         abort(
@@ -246,6 +248,9 @@ def _parse_day(name: str, today: date | None) -> date | None:
                 value=repr(raw[:40]),
             ),
         )
+    if not is_plausible_day(day):
+        abort(400, description=day_range_message())
+    return day
 
 
 def period_from_request(today: date) -> Period:

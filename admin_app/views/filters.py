@@ -13,6 +13,7 @@ from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 
 from models import Account, StepRun
+from rules import is_plausible_day
 
 from .. import clock
 from ..labels import YES_NO
@@ -44,6 +45,10 @@ class LocalDateBetweenFilter(BaseSQLAFilter, BaseDateBetweenFilter):
 
     def __init__(self, column: Any, name: Any) -> None:
         super().__init__(column, name, data_type="daterangepicker")
+
+    def validate(self, value: Any) -> bool:
+        """Two days in order, both plausible (a period ending 9999-12-31 would overflow)."""
+        return super().validate(value) and all(map(is_plausible_day, self.clean(value)))
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         first, last = value

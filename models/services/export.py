@@ -73,6 +73,26 @@ def day_bounds(first: date | None, last: date | None, tz: str) -> tuple[datetime
     return start, end
 
 
+def _chosen_rows(
+    when: Any,
+    id_column: Any,
+    first: date | None,
+    last: date | None,
+    ids: sa.Select[Any] | None,
+    tz: str,
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions picking an export's rows: days of `when` (a date or an instant), and ids."""
+    if isinstance(when.type, sa.Date):
+        start, end = first, last + timedelta(days=1) if last else None
+    else:
+        start, end = day_bounds(first, last, tz)
+    return [
+        *([when >= start] if start else []),
+        *([when < end] if end else []),
+        *([id_column.in_(ids)] if ids is not None else []),
+    ]
+
+
 def _header(options: CsvOptions, key: str) -> str:
     return options.headers.get(key, key)
 
@@ -103,13 +123,9 @@ def logs_select(
         .outerjoin(Case, Case.id == LogEntry.case_id)
         .order_by(LogEntry.log_date, LogEntry.id)
     )
-    if first:
-        stmt = stmt.where(LogEntry.log_date >= first)
-    if last:
-        stmt = stmt.where(LogEntry.log_date <= last)
-    if ids is not None:
-        stmt = stmt.where(LogEntry.id.in_(ids))
-    return stmt
+    return stmt.where(
+        *_chosen_rows(LogEntry.log_date, LogEntry.id, first, last, ids, options.timezone)
+    )
 
 
 def audit_select(
@@ -137,14 +153,9 @@ def audit_select(
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
         .order_by(AuditEvent.id)
     )
-    start, end = day_bounds(first, last, options.timezone)
-    if start:
-        stmt = stmt.where(AuditEvent.occurred_at >= start)
-    if end:
-        stmt = stmt.where(AuditEvent.occurred_at < end)
-    if ids is not None:
-        stmt = stmt.where(AuditEvent.id.in_(ids))
-    return stmt
+    return stmt.where(
+        *_chosen_rows(AuditEvent.occurred_at, AuditEvent.id, first, last, ids, options.timezone)
+    )
 
 
 def cases_select(
@@ -172,19 +183,14 @@ def cases_select(
             .filter(at_n)
             .label(f"o{n}"),
         ]
-    start, end = day_bounds(first, last, options.timezone)
-    chosen = [
-        *([Case.created_at >= start] if start else []),
-        *([Case.created_at < end] if end else []),
-        *([Case.id.in_(ids)] if ids is not None else []),
-    ]
+    picked = _chosen_rows(Case.created_at, Case.id, first, last, ids, options.timezone)
     runs_select = (
         sa.select(StepRun.case_id, *per_step)
         .outerjoin(performer, performer.id == StepRun.performer_id)
         .group_by(StepRun.case_id)
     )
-    if chosen:  # total only the chosen cases' runs, not every run there is
-        runs_select = runs_select.where(StepRun.case_id.in_(sa.select(Case.id).where(*chosen)))
+    if picked:  # total only the chosen cases' runs, not every run there is
+        runs_select = runs_select.where(StepRun.case_id.in_(sa.select(Case.id).where(*picked)))
     runs = runs_select.subquery("runs")
     step_columns = []
     for n in STEPS:
@@ -211,7 +217,7 @@ def cases_select(
             *step_columns,
         )
         .join(runs, runs.c.case_id == Case.id)
-        .where(*chosen)
+        .where(*picked)
         .order_by(Case.id)
     )
     return stmt

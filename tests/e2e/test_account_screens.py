@@ -409,6 +409,15 @@ def test_adding_a_day_off_moves_an_open_steps_due_time_and_removing_it_moves_it_
     assert _open_due(db_session, case_id) == due
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_off_outside_the_plausible_years_is_refused(client, login_as, db_session, day):
+    login_as(Role.SUPERUSER)
+    response = _add(client, day)
+    assert response.status_code == 200
+    assert "Tanggal harus antara 01-01-1900 dan 31-12-2999." in page_text(response)
+    assert _count(db_session, NonWorkingDay) == 0
+
+
 def test_a_day_already_recorded_is_refused(client, login_as, db_session):
     login_as(Role.SUPERUSER)
     assert _add(client, "2026-12-24").status_code == 302

@@ -202,7 +202,7 @@ def test_a_case_walks_from_report_to_daily_log_through_every_role(
     page.fill(
         "#description", "Sejak pagi halaman status permohonan paten hanya memuat layar putih."
     )
-    page.fill("#url", "https://dgip.go.id/status-paten")
+    page.fill("#page_url", "https://dgip.go.id/status-paten")
     page.select_option("#channel", "web")
     page.locator('input[type="submit"].btn-primary').first.click()
     page.wait_for_url(re.compile(r"/cases/details/\?id=\d+$"))

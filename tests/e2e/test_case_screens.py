@@ -163,7 +163,7 @@ def test_a_pengguna_reports_a_problem_with_the_new_case_form(client, login_as, d
         {
             "title": "Portal lambat",
             "description": "Halaman utama butuh 30 detik.",
-            "url": "https://dgip.go.id/",
+            "page_url": "https://dgip.go.id/",
             "channel": "web",
             "priority": "sedang",
         },

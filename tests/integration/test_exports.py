@@ -218,3 +218,11 @@ def test_the_cli_refuses_a_reversed_date_range(app, db_session, tmp_path):
         ]
     )
     assert result.exit_code != 0 and "--from" in result.output
+
+
+@pytest.mark.parametrize(("option", "day"), [("--to", "9999-12-31"), ("--from", "0001-01-01")])
+def test_the_cli_refuses_a_day_outside_the_plausible_range(app, db_session, tmp_path, option, day):
+    out = tmp_path / "a.csv"
+    result = app.test_cli_runner().invoke(args=["export", "logs", "--out", str(out), option, day])
+    assert result.exit_code == 2 and "is outside 1900-01-01" in result.output
+    assert not out.exists()

@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from rules import (
     DEFAULT_TIMEZONE,
     DEFAULT_WEEK,
+    EARLIEST_DAY,
+    LATEST_DAY,
     WorkingCalendar,
     calendar_from_settings,
+    is_plausible_day,
     parse_week,
 )
 
@@ -308,3 +311,19 @@ def test_adding_the_measured_time_never_overshoots_the_end(
     assert reached <= end
     if start == end or calendar.is_working(end - MICROSECOND):
         assert reached == end
+
+
+@pytest.mark.parametrize(
+    ("day", "plausible"),
+    [
+        (EARLIEST_DAY, True),
+        (LATEST_DAY, True),
+        (date(2026, 11, 26), True),
+        (EARLIEST_DAY - timedelta(days=1), False),
+        (LATEST_DAY + timedelta(days=1), False),
+        (date.min, False),
+        (date.max, False),
+    ],
+)
+def test_a_day_is_plausible_only_between_the_earliest_and_the_latest(day, plausible):
+    assert is_plausible_day(day) is plausible
