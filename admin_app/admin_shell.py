@@ -20,7 +20,9 @@ def build_admin(app: Flask) -> Admin:
         name="SOP Desk",
         url="/",
         index_view=WorkQueueView(name=_l("Kotak kerja"), url="/"),
-        theme=Bootstrap4Theme(swatch="default", base_template="admin/sopdesk_base.html"),
+        theme=Bootstrap4Theme(
+            swatch="default", base_template="admin/sopdesk_base.html", fluid=True
+        ),
         translations_path=str(TRANSLATIONS),
         csp_nonce_generator=csp_nonce,
     )
