@@ -591,7 +591,7 @@ class VirtualUser:
             "csrf_token": token,
             "title": title,
             "description": "Ditemukan saat uji beban; langkah untuk mengulang terlampir.",
-            "url": "https://dgip.go.id/layanan",
+            "page_url": "https://dgip.go.id/layanan",
             "channel": self.rng.choice(("web", "email", "telepon")),
             "priority": self.rng.choice(("rendah", "sedang", "tinggi")),
             "reporter_name": "",

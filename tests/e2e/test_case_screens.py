@@ -172,6 +172,7 @@ def test_a_pengguna_reports_a_problem_with_the_new_case_form(client, login_as, d
     assert response.status_code == 302, page_text(response)[:500]
     case = db_session.scalars(sa.select(Case).filter_by(title="Portal lambat")).one()
     assert case.reporter_id == account.id and case.current_step == 2
+    assert case.url == "https://dgip.go.id/"
     assert response.headers["Location"].endswith(f"/cases/details/?id={case.id}")
 
 
