@@ -139,3 +139,49 @@ def test_concurrent_writers_never_fork_the_chain(chain_app):
         verdict = verify_chain(db.engine)
         count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     assert verdict.ok and verdict.rows == count == 90
+
+
+BULK_INSERT = sa.text(
+    "INSERT INTO audit_events (occurred_at, action, entity, entity_id, after) "
+    "SELECT now(), 'uji.massal', 'uji', n, jsonb_build_object('n', n) "
+    "FROM generate_series(1, :n) AS n"
+)
+HEAD_WRITES = sa.text("SELECT pg_stat_get_xact_tuples_updated('audit_chain_head'::regclass)")
+
+
+def test_a_bulk_insert_chains_every_row_and_writes_the_head_once(chain_app):
+    _add_events(chain_app, 3)
+    with chain_app.app_context(), db.engine.begin() as conn:
+        # Counts this backend has not yet reported, earlier transactions' included: a difference.
+        writes = conn.scalar(HEAD_WRITES)
+        conn.execute(BULK_INSERT, {"n": 2000})
+        assert conn.scalar(HEAD_WRITES) - writes == 1  # once per statement, not once per row
+        conn.execute(BULK_INSERT, {"n": 5})
+        head = conn.execute(sa.text("SELECT seq, hash FROM audit_chain_head")).one()
+        last = conn.execute(
+            sa.text("SELECT chain_seq, hash FROM audit_events ORDER BY chain_seq DESC LIMIT 1")
+        ).one()
+    assert tuple(head) == tuple(last) and head.seq == 2008
+    _add_events(chain_app, 2)
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+    assert verdict.ok and verdict.rows == 2010
+
+
+def test_events_of_a_rolled_back_savepoint_leave_no_gap(chain_app):
+    with chain_app.app_context(), Session(db.engine) as session:
+        audit.record(session, actor_id=None, action="uji.simpan", entity="uji")
+        session.flush()
+        with session.begin_nested() as savepoint:
+            for i in range(3):
+                audit.record(session, actor_id=None, action="uji.batal", entity="uji", entity_id=i)
+            session.flush()
+            savepoint.rollback()
+        audit.record(session, actor_id=None, action="uji.simpan", entity="uji")
+        session.commit()
+    _add_events(chain_app, 2)
+    with chain_app.app_context():
+        verdict = verify_chain(db.engine)
+        actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.chain_seq))
+        assert list(actions) == ["uji.simpan", "uji.simpan", "uji.rantai", "uji.rantai"]
+    assert verdict.ok and verdict.rows == 4
