@@ -234,7 +234,7 @@ def _plausible_day(ctx: click.Context, param: click.Parameter, value: Any) -> da
 )
 @click.option(
     "--from",
-    "first",
+    "first_day",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     callback=_plausible_day,
@@ -242,7 +242,7 @@ def _plausible_day(ctx: click.Context, param: click.Parameter, value: Any) -> da
 )
 @click.option(
     "--to",
-    "last",
+    "last_day",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     callback=_plausible_day,
@@ -253,11 +253,15 @@ def _plausible_day(ctx: click.Context, param: click.Parameter, value: Any) -> da
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Header language.")
 @with_appcontext
 def export_command(
-    kind: str, out: Path, first: Any, last: Any, delimiter: str, bom: bool, lang: str
+    kind: str,
+    out: Path,
+    first_day: date | None,
+    last_day: date | None,
+    delimiter: str,
+    bom: bool,
+    lang: str,
 ) -> None:
     """Export the daily log, the audit trail or the cases as CSV, streamed from PostgreSQL."""
-    first_day: date | None = first
-    last_day: date | None = last
     if first_day and last_day and first_day > last_day:
         raise click.BadParameter("--from is after --to")
     export_kind = ExportKind(kind)

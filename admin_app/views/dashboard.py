@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from pygal.style import Style
 
 from models import db
 from models.services import stats
+from models.services.days import day_start
 from models.services.export import FORMULA_STARTS
 from rules import is_plausible_day
 from rules.errors import RuleError
@@ -222,9 +223,7 @@ class Period:
 
     def bounds(self, tz: str) -> tuple[datetime, datetime]:
         """The period as instants [start, end): midnight of the first day to after the last."""
-        zone = ZoneInfo(tz)
-        start = datetime.combine(self.first, time(0), zone)
-        return start, datetime.combine(self.last + timedelta(days=1), time(0), zone)
+        return day_start(self.first, tz), day_start(self.last + timedelta(days=1), tz)
 
     @property
     def args(self) -> dict[str, str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,6 +11,7 @@ from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 
 from models import Account, StepRun
+from models.services.days import between_days
 from rules import is_plausible_day
 
 from .. import clock
@@ -35,11 +34,6 @@ class ChoiceFilter(FilterEqual):
         return IS
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight of a calendar day in the app's time zone."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-
-
 class LocalDateBetweenFilter(BaseSQLAFilter, BaseDateBetweenFilter):
     """Between two calendar days (inclusive) in Asia/Jakarta, on a timestamptz or date column."""
 
@@ -52,10 +46,8 @@ class LocalDateBetweenFilter(BaseSQLAFilter, BaseDateBetweenFilter):
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         first, last = value
-        column = self.get_column(alias)
-        if isinstance(column.type, sa.Date):
-            return query.filter(column.between(first, last))
-        return query.filter(column >= _day_start(first), column < _day_start(last + timedelta(1)))
+        days = between_days(self.get_column(alias), first, last, current_app.config["TIMEZONE"])
+        return query.filter(*days)
 
     def operation(self) -> Any:
         return BETWEEN

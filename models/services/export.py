@@ -11,7 +11,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from ..accounts import Account
 from ..audit import AuditEvent
 from ..cases import Case, StepRun
 from ..records import LogEntry
+from .days import between_days
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 256 * 1024
@@ -65,14 +66,6 @@ def local_text(column: Any, tz: str) -> sa.ColumnElement[str]:
     return sa.func.to_char(sa.func.timezone(tz, column), "YYYY-MM-DD HH24:MI:SS")
 
 
-def day_bounds(first: date | None, last: date | None, tz: str) -> tuple[datetime | None, ...]:
-    """[start of `first`, start of the day after `last`) in the time zone, for instant columns."""
-    zone = ZoneInfo(tz)
-    start = datetime.combine(first, time(0), tzinfo=zone) if first else None
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone) if last else None
-    return start, end
-
-
 def _chosen_rows(
     when: Any,
     id_column: Any,
@@ -82,13 +75,8 @@ def _chosen_rows(
     tz: str,
 ) -> list[sa.ColumnElement[bool]]:
     """The conditions picking an export's rows: days of `when` (a date or an instant), and ids."""
-    if isinstance(when.type, sa.Date):
-        start, end = first, last + timedelta(days=1) if last else None
-    else:
-        start, end = day_bounds(first, last, tz)
     return [
-        *([when >= start] if start else []),
-        *([when < end] if end else []),
+        *between_days(when, first, last, tz),
         *([id_column.in_(ids)] if ids is not None else []),
     ]
 
