@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from admin_app import create_app
 from models import Account, Role, db
 from rules.enums import Role as RoleCode
+from tests.integration.sop_walk import Team
 from tests.pg import PostgresServer, test_server
 
 TEST_PASSWORD = "uji-sandi-Panjang-42"
@@ -108,6 +109,19 @@ def make_account(db_session: Session) -> Callable[..., Account]:
         return account
 
     return make
+
+
+@pytest.fixture
+def team(make_account: Callable[..., Account]) -> Team:
+    """One account per SOP role, and a second JFU."""
+    return Team(
+        pengguna=make_account(RoleCode.PENGGUNA),
+        direktur=make_account(RoleCode.DIREKTUR),
+        kasubdit=make_account(RoleCode.KASUBDIT),
+        kasi=make_account(RoleCode.KASI),
+        jfu=make_account(RoleCode.JFU),
+        jfu2=make_account(RoleCode.JFU),
+    )
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

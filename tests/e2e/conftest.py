@@ -6,21 +6,8 @@ import re
 
 import pytest
 
-from rules.enums import Role
 from tests.conftest import csrf_token
-from tests.integration.sop_walk import Team, walk_to
-
-
-@pytest.fixture
-def team(make_account) -> Team:
-    return Team(
-        pengguna=make_account(Role.PENGGUNA),
-        direktur=make_account(Role.DIREKTUR),
-        kasubdit=make_account(Role.KASUBDIT),
-        kasi=make_account(Role.KASI),
-        jfu=make_account(Role.JFU),
-        jfu2=make_account(Role.JFU),
-    )
+from tests.integration.sop_walk import walk_to
 
 
 @pytest.fixture

@@ -15,23 +15,10 @@ from rules.errors import RuleError
 from tests.integration.sop_walk import (
     CALENDAR,
     MONDAY_0800,
-    Team,
     report_payload,
     step_payload,
     walk_to,
 )
-
-
-@pytest.fixture
-def team(make_account) -> Team:
-    return Team(
-        pengguna=make_account(Role.PENGGUNA),
-        direktur=make_account(Role.DIREKTUR),
-        kasubdit=make_account(Role.KASUBDIT),
-        kasi=make_account(Role.KASI),
-        jfu=make_account(Role.JFU),
-        jfu2=make_account(Role.JFU),
-    )
 
 
 def _counts(session) -> tuple[int, ...]:

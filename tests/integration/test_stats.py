@@ -44,18 +44,6 @@ END = datetime(2026, 11, 30, tzinfo=JAKARTA)
 TZ = "Asia/Jakarta"
 
 
-@pytest.fixture
-def team(make_account) -> Team:
-    return Team(
-        pengguna=make_account(RoleCode.PENGGUNA),
-        direktur=make_account(RoleCode.DIREKTUR),
-        kasubdit=make_account(RoleCode.KASUBDIT),
-        kasi=make_account(RoleCode.KASI),
-        jfu=make_account(RoleCode.JFU),
-        jfu2=make_account(RoleCode.JFU),
-    )
-
-
 def complete(session, team: Team, case_id: int, steps: range, now: datetime, minutes: int = 2):
     """Complete the given steps one after another, `minutes` apart; return the last instant."""
     for step in steps:
