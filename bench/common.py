@@ -32,6 +32,27 @@ def throwaway_database(prefix: str = "sopdesk_bench") -> Iterator[str]:
             server.drop_database(db_url)
 
 
+def seed_database(database_url: str, cases: int, logs: int) -> None:
+    """Migrate a new database and fill it with `seed-demo` bulk data."""
+    flask_cli(database_url, "db", "upgrade")
+    flask_cli(database_url, "seed-demo", "--cases", str(cases), "--logs", str(logs))
+
+
+@contextmanager
+def bench_database(
+    database_url: str | None, cases: int, logs: int, prefix: str = "sopdesk_bench"
+) -> Iterator[str]:
+    """The database given, migrated to the schema the code expects; else a throwaway one,
+    seeded with `cases` cases and `logs` daily-log entries."""
+    if database_url:
+        flask_cli(database_url, "db", "upgrade")
+        yield database_url
+        return
+    with throwaway_database(prefix) as url:
+        seed_database(url, cases, logs)
+        yield url
+
+
 @contextmanager
 def _server(url: str) -> Iterator[PostgresServer]:
     yield PostgresServer(url)

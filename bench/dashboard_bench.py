@@ -15,7 +15,6 @@ import argparse
 import re
 import sys
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.common import flask_cli, throwaway_database, time_requests  # noqa: E402
+from bench.common import bench_database, time_requests  # noqa: E402
 from bench.pages_bench import ensure_accounts, login  # noqa: E402
 
 TARGET_MS = 500
@@ -82,13 +81,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args(argv)
-    own = nullcontext(args.database_url) if args.database_url else throwaway_database()
     p95s: dict[str, float] = {}
-    with own as url:
-        if not args.database_url:
-            flask_cli(url, "db", "upgrade")
-            flask_cli(url, "seed-demo", "--cases", str(args.cases), "--logs", "1000")
-        flask_cli(url, "db", "upgrade")
+    with bench_database(args.database_url, args.cases, logs=1000) as url:
         ensure_accounts(url)
         from admin_app import create_app
         from models import db

@@ -21,17 +21,17 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
     ROOT,
+    bench_database,
     flask_cli,
     libpq_url,
     psql_path,
-    throwaway_database,
     timed,
 )
 
@@ -192,12 +192,6 @@ def bench_flask_admin(database_url: str) -> tuple[float, int, str]:
     return seconds, rss, stdout.strip()
 
 
-def prepare(database_url: str, cases: int, logs: int) -> None:
-    """Migrate, seed at scale, and add the bench account."""
-    flask_cli(database_url, "db", "upgrade")
-    flask_cli(database_url, "seed-demo", "--cases", str(cases), "--logs", str(logs))
-
-
 def ensure_bench_account(database_url: str) -> None:
     """The account the HTTP download signs in with (a kasi may export the daily log)."""
     try:
@@ -223,11 +217,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--logs", type=int, default=20000)
     parser.add_argument("--skip-flask-admin", action="store_true")
     args = parser.parse_args(argv)
-    own = nullcontext(args.database_url) if args.database_url else throwaway_database()
-    with own as url:
-        if not args.database_url:
-            prepare(url, args.cases, args.logs)
-        flask_cli(url, "db", "upgrade")
+    with bench_database(args.database_url, args.cases, args.logs) as url:
         ensure_bench_account(url)
         rows = count_logs(url)
         sql = logs_copy_sql(url)

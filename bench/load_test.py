@@ -42,7 +42,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.cookies import SimpleCookie
@@ -52,7 +52,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, flask_cli, libpq_url, throwaway_database  # noqa: E402
+from bench.common import ROOT, bench_database, flask_cli, libpq_url  # noqa: E402
 from rules.messages import MESSAGES  # noqa: E402
 
 # At least 10 characters, none of the usernames in it, not a common password.
@@ -119,12 +119,6 @@ def create_accounts(database_url: str, accounts: list[LoadAccount]) -> None:
     finally:
         with app.app_context():
             db.engine.dispose()
-
-
-def prepare(database_url: str, cases: int, logs: int) -> None:
-    """Migrate a new database and seed it with `seed-demo` bulk data."""
-    flask_cli(database_url, "db", "upgrade")
-    flask_cli(database_url, "seed-demo", "--cases", str(cases), "--logs", str(logs))
 
 
 def _connect(database_url: str) -> Any:
@@ -845,13 +839,10 @@ def main(argv: list[str] | None = None) -> LoadResult:
     parser.add_argument("--cases", type=int, default=2000, help="throwaway database: cases")
     parser.add_argument("--logs", type=int, default=20000, help="throwaway database: log rows")
     args = parser.parse_args(argv)
-    own = (
-        nullcontext(args.database_url) if args.database_url else throwaway_database("sopdesk_load")
-    )
-    with own as url, tempfile.TemporaryDirectory(prefix="sopdesk-load-") as tmp:
-        if not args.database_url:
-            prepare(url, args.cases, args.logs)
-        flask_cli(url, "db", "upgrade")  # the schema the code expects, as the other benches do
+    with (
+        bench_database(args.database_url, args.cases, args.logs, "sopdesk_load") as url,
+        tempfile.TemporaryDirectory(prefix="sopdesk-load-") as tmp,
+    ):
         accounts = load_accounts()
         create_accounts(url, accounts)
         usernames = [a.username for a in accounts]

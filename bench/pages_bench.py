@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bench.common import flask_cli, throwaway_database, time_requests  # noqa: E402
+from bench.common import bench_database, flask_cli, time_requests  # noqa: E402
 
 PASSWORD = "tolok-ukur-halaman-2026"
 TARGET_MS = 150
@@ -159,13 +158,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args(argv)
-    own = nullcontext(args.database_url) if args.database_url else throwaway_database()
     p95s: dict[str, float] = {}
-    with own as url:
-        if not args.database_url:
-            flask_cli(url, "db", "upgrade")
-            flask_cli(url, "seed-demo", "--cases", str(args.cases), "--logs", str(args.logs))
-        flask_cli(url, "db", "upgrade")
+    with bench_database(args.database_url, args.cases, args.logs) as url:
         ensure_accounts(url)
         from admin_app import create_app
         from models import db

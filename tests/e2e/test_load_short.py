@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.load_test import LoadResult, main, prepare
+from bench.common import seed_database
+from bench.load_test import LoadResult, main
 from tests.pg import PostgresServer
 
 
@@ -20,7 +21,7 @@ def short_run(pg_server: PostgresServer) -> Iterator[LoadResult]:
     """10 users (every role) for 8 s on a small seeded database of its own."""
     url = pg_server.create_database("sopdesk_load")
     try:
-        prepare(url, cases=300, logs=3000)
+        seed_database(url, cases=300, logs=3000)
         yield main(
             ["--database-url", url, "--users", "10", "--seconds", "8", "--think", "0.1"]
             + ["--export-share", "0.3"]
