@@ -37,7 +37,7 @@ def create_user(
 ) -> None:
     """Create an account with one or more roles."""
     try:
-        accounts.parse_roles(roles)
+        accounts.parse_roles(db.session, roles)
     except ServiceError as err:
         raise _fail(err) from None
     if password_stdin:

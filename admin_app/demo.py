@@ -1,4 +1,4 @@
-"""`flask --app wsgi seed-demo`: demo accounts (one per role) and a few cases at different steps.
+"""`flask --app wsgi seed-demo`: demo accounts (one per role) and a few cases of the default SOP.
 
 With `--cases N --logs M` it also loads two years of bulk data (admin_app/seed_bulk.py).
 """
@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from models import Account, Case, db
-from models.services import accounts
+from models.services import accounts, sop_library
 from models.services import cases as svc
 from rules.calendar import WorkingCalendar
-from rules.enums import Role
-from rules.sop import portal_sop
+from rules.enums import Action, Role
 
 from . import clock, seed_bulk
 
@@ -30,73 +29,84 @@ DEMO_ACCOUNTS = (
     ("jfu2", "Jihan JFU", Role.JFU),
 )
 
-# (title, the step the case should wait at; 10 = closed, 0 = closed early, 70 = rework round)
-DEMO_CASES = (
+# (title, where the case is left): waiting at the n-th step (the last stands for closed, the
+# first for closed early at the second step), or "rework" (returned once by the first step that
+# may return). Steps beyond the default SOP's length are its last.
+DEMO_CASES: tuple[tuple[str, int | str], ...] = (
     ("Formulir pendaftaran merek tidak bisa dikirim", 2),
     ("Tautan unduhan panduan paten rusak", 4),
     ("Halaman berita menampilkan tanggal salah", 6),
     ("Pencarian hak cipta lambat sekali", 7),
-    ("Sertifikat SSL portal hampir kedaluwarsa", 70),
-    ("Gambar banner beranda tidak tampil", 10),
-    ("Laporan ganda: formulir merek", 0),
+    ("Sertifikat SSL portal hampir kedaluwarsa", "rework"),
+    ("Gambar banner beranda tidak tampil", "closed"),
+    ("Laporan ganda: formulir merek", "early"),
 )
 
 
-def _payload(step: int, **extra: object) -> dict[str, object]:
-    text = f"Catatan demo untuk langkah {step}."
-    return {"text": text, "kelengkapan": list(portal_sop().step(step).kelengkapan), **extra}
+def _holder(people: dict[str, Account], code: str) -> Account:
+    """The first demo account holding a position."""
+    return next(account for account in people.values() if account.has_role(code))
+
+
+def _complete(
+    people: dict[str, Account], case: Case, now: datetime, calendar: WorkingCalendar
+) -> None:
+    """Complete the case's step in progress as its performer would, from the step's properties."""
+    sop = case.sop_version.sop
+    step = sop.step(case.current_step or sop.first_step)
+    payload: dict[str, object] = {
+        "step": step.number,
+        "text": f"Catatan demo untuk langkah {step.number}.",
+        "kelengkapan": list(step.kelengkapan),
+    }
+    if step.names_assignee:
+        payload["assignee_id"] = _holder(people, sop.step(step.names_performer_for[0]).role).id
+    actor = case.assignee if step.by_assignee and case.assignee else _holder(people, step.role)
+    svc.act(db.session, actor, case.id, Action.COMPLETE, payload, now, calendar)
 
 
 def _walk(
-    people: dict[str, Account], title: str, target: int, start: datetime, calendar: WorkingCalendar
+    people: dict[str, Account],
+    title: str,
+    fate: int | str,
+    start: datetime,
+    calendar: WorkingCalendar,
 ) -> None:
-    """Report a case and take it to its target, a few working minutes per step."""
+    """Report a case and take it to its fate, a few working minutes per step."""
     report = {
         "title": title,
         "description": f"{title}. Dilaporkan untuk demo.",
         "channel": "web",
-        "kelengkapan": ["telepon"],
     }
     case = svc.report(db.session, people["pengguna"], report, start, calendar).case
-    now = start
-    performers = {
-        2: "direktur",
-        3: "kasubdit",
-        4: "kasi",
-        5: "kasi",
-        6: "kasi",
-        7: "jfu",
-        8: "kasi",
-        9: "kasi",
-    }
-    if target == 0:
-        svc.close_early(
-            db.session,
-            people["kasi"],
-            case.id,
-            {"reason": "duplikat"},
-            now + timedelta(minutes=5),
-            calendar,
+    sop = case.sop_version.sop
+    now = start + timedelta(minutes=5)
+    if fate == "early":
+        closer = _holder(people, sorted(sop.close_early_by)[0])
+        svc.act(
+            db.session, closer, case.id, Action.CLOSE_EARLY, {"reason": "duplikat"}, now, calendar
         )
         return
-    for step in range(2, 8 if target == 70 else target):
-        now += timedelta(minutes=4 + step)
-        extra = {"assignee_id": people["jfu"].id} if step == 6 else {}
-        svc.complete_step(
+    returning = next((s for s in sop.steps if s.may_return_to), None)
+    if fate == "rework" and returning is None:
+        fate = "closed"
+    if fate == "closed":
+        target = sop.last_step + 1
+    elif fate == "rework":
+        target = returning.number if returning else 0
+    else:
+        target = min(int(fate), sop.last_step)
+    while case.current_step is not None and case.current_step < target:
+        now += timedelta(minutes=4 + case.current_step)
+        _complete(people, case, now, calendar)
+    if fate == "rework" and returning is not None:
+        reason = {"reason": "Perbaikan belum berlaku di peramban seluler."}
+        svc.act(
             db.session,
-            people[performers[step]],
+            _holder(people, returning.role),
             case.id,
-            step,
-            _payload(step, **extra),
-            now,
-            calendar,
-        )
-    if target == 70:
-        svc.return_for_rework(
-            db.session,
-            people["kasi"],
-            case.id,
-            {"reason": "Perbaikan belum berlaku di peramban seluler."},
+            Action.RETURN_FOR_REWORK,
+            reason,
             now + timedelta(minutes=3),
             calendar,
         )
@@ -122,11 +132,23 @@ def _seed_small() -> None:
     has_cases = db.session.scalar(
         sa.select(sa.func.count(Case.id)).where(Case.recorded_by_id == people["pengguna"].id)
     )
-    if not has_cases:
+    default = sop_library.version_for_new_case(db.session, None).sop
+    missing = sorted(
+        code
+        for code in default.positions
+        if not any(account.has_role(code) for account in people.values())
+    )
+    if not has_cases and missing:
+        click.echo(
+            f"SOP bawaan memerlukan jabatan tanpa akun demo ({', '.join(missing)}); "
+            "kasus demo tidak dibuat."
+        )
+        has_cases = 1
+    elif not has_cases:
         calendar = clock.calendar()
         start = calendar.add(clock.now() - timedelta(days=3), timedelta(0))
-        for index, (title, target) in enumerate(DEMO_CASES):
-            _walk(people, title, target, start + timedelta(minutes=7 * index), calendar)
+        for index, (title, fate) in enumerate(DEMO_CASES):
+            _walk(people, title, fate, start + timedelta(minutes=7 * index), calendar)
     db.session.commit()
     if not created and has_cases:
         click.echo("Data demo sudah ada; tidak ada yang diubah.")
@@ -175,7 +197,7 @@ def _seed_bulk(cases: int, logs: int | None, started: float) -> None:
 
 
 def _by_role(bulk: list[seed_bulk.BulkAccount]) -> list[list[seed_bulk.BulkAccount]]:
-    groups: dict[Role, list[seed_bulk.BulkAccount]] = {}
+    groups: dict[str, list[seed_bulk.BulkAccount]] = {}
     for account in bulk:
         groups.setdefault(account.role, []).append(account)
     return list(groups.values())

@@ -18,6 +18,7 @@ from models import db
 from models.services import audit
 from models.services.export import (
     SELECTS,
+    STEP_KEYS,
     CsvOptions,
     ExportKind,
     StreamResult,
@@ -25,6 +26,7 @@ from models.services.export import (
     export_to_file,
     stream_export,
 )
+from models.services.sop_library import longest_sop
 from models.services.visibility import sees_all_cases
 from rules import EARLIEST_DAY, LATEST_DAY, is_plausible_day
 
@@ -59,11 +61,12 @@ _STEP_HEADERS = {
         "step{n}_over_standard",
     ),
 }
-_KEYS = ("performer", "working_minutes", "standard_minutes", "over")
 
 HEADERS: dict[str, dict[str, str]] = {
     "id": {
         "id": "no",
+        "sop": "sop",
+        "sop_version": "versi_sop",
         "log_date": "tanggal",
         "case_id": "no_kasus",
         "case_title": "judul_kasus",
@@ -90,6 +93,8 @@ HEADERS: dict[str, dict[str, str]] = {
     },
     "en": {
         "id": "id",
+        "sop": "sop",
+        "sop_version": "sop_version",
         "log_date": "date",
         "case_id": "case_id",
         "case_title": "case_title",
@@ -115,19 +120,20 @@ HEADERS: dict[str, dict[str, str]] = {
         "closed_at": "closed_at",
     },
 }
-for _lang, _templates in _STEP_HEADERS.items():
-    for _n in range(1, 10):
-        for _key, _template in zip(_KEYS, _templates, strict=True):
-            HEADERS[_lang][f"step{_n}_{_key}"] = _template.format(n=_n)
 
 
-def csv_options(lang: str, *, delimiter: str = ",", bom: bool = False) -> CsvOptions:
-    """Options for an export in this language and the app's time zone."""
+def csv_options(
+    lang: str, *, delimiter: str = ",", bom: bool = False, steps: int = 0
+) -> CsvOptions:
+    """Options for an export in this language and the app's time zone, with headers for the
+    columns of steps 1..`steps` (the cases export)."""
+    lang = lang if lang in HEADERS else "id"
+    headers = dict(HEADERS[lang])
+    for n in range(1, steps + 1):
+        for key, template in zip(STEP_KEYS, _STEP_HEADERS[lang], strict=True):
+            headers[f"step{n}_{key}"] = template.format(n=n)
     return CsvOptions(
-        delimiter=delimiter,
-        bom=bom,
-        headers=HEADERS.get(lang, HEADERS["id"]),
-        timezone=current_app.config["TIMEZONE"],
+        delimiter=delimiter, bom=bom, headers=headers, timezone=current_app.config["TIMEZONE"]
     )
 
 
@@ -157,6 +163,10 @@ class CsvExportMixin:
 
     export_kind: ClassVar[ExportKind]
 
+    def export_arguments(self, view_args: Any) -> dict[str, Any]:
+        """What the export's SELECT needs beyond the rows chosen (the cases: their steps)."""
+        return {}
+
     def _filtered_ids(self, view_args: Any) -> Any:
         """The ids the list shows (all pages), or None when no filter, search or scope applies."""
         if not view_args.filters and not view_args.search and sees_all_cases(current_user):
@@ -173,12 +183,14 @@ class CsvExportMixin:
             abort(403)
         view_args = self._get_list_extra_args()  # type: ignore[attr-defined]
         lang = get_locale_language()
+        arguments = self.export_arguments(view_args)
         options = csv_options(
             lang,
             delimiter=";" if request.args.get("delimiter") == ";" else ",",
             bom=request.args.get("bom") == "1",
+            steps=arguments.get("steps", 0),
         )
-        select = SELECTS[self.export_kind](options, ids=self._filtered_ids(view_args))
+        select = SELECTS[self.export_kind](options, ids=self._filtered_ids(view_args), **arguments)
         actor_id = current_user.id
         details = {
             "filters": [list(map(str, f)) for f in view_args.filters or []],
@@ -251,6 +263,7 @@ def _plausible_day(ctx: click.Context, param: click.Parameter, value: Any) -> da
 @click.option("--delimiter", type=click.Choice([",", ";"]), default=",")
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM (Excel).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Header language.")
+@click.option("--sop", "sop_key", default=None, help="Cases: only those of this SOP (its key).")
 @with_appcontext
 def export_command(
     kind: str,
@@ -260,13 +273,22 @@ def export_command(
     delimiter: str,
     bom: bool,
     lang: str,
+    sop_key: str | None,
 ) -> None:
     """Export the daily log, the audit trail or the cases as CSV, streamed from PostgreSQL."""
     if first_day and last_day and first_day > last_day:
         raise click.BadParameter("--from is after --to")
     export_kind = ExportKind(kind)
-    options = csv_options(lang, delimiter=delimiter, bom=bom)
-    select = SELECTS[export_kind](options, first=first_day, last=last_day)
+    arguments: dict[str, Any] = {}
+    if export_kind is ExportKind.CASES:
+        steps = longest_sop(db.session, sop_key)
+        if sop_key is not None and not steps:
+            raise click.BadParameter(f"no SOP {sop_key!r}", param_hint="--sop")
+        arguments = {"steps": steps, "sop_key": sop_key}
+    elif sop_key is not None:
+        raise click.BadParameter("only the cases export takes --sop", param_hint="--sop")
+    options = csv_options(lang, delimiter=delimiter, bom=bom, steps=arguments.get("steps", 0))
+    select = SELECTS[export_kind](options, first=first_day, last=last_day, **arguments)
     to_stdout = str(out) == "-"
     stream = sys.stdout.buffer if to_stdout else out.open("wb", buffering=1024 * 1024)
     show_progress = not to_stdout and sys.stderr.isatty()

@@ -26,13 +26,9 @@ def minutes(value: float | int | None) -> str:
 
 def may(screen: str, perm: str) -> bool:
     """In templates: whether the signed-in user may do `perm` on `screen`."""
-    from flask_login import current_user
+    from .permissions import user_may
 
-    from .permissions import Perm, Screen, allowed
-
-    return bool(current_user.is_authenticated) and allowed(
-        current_user.role_codes, Screen(screen), Perm(perm)
-    )
+    return user_may(screen, perm)
 
 
 def init_app(app: Flask) -> None:
@@ -42,4 +38,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.filters["minutes"] = minutes
     app.jinja_env.globals["labels"] = labels
+    app.jinja_env.filters["position"] = labels.position
     app.jinja_env.globals["may"] = may

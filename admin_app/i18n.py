@@ -83,7 +83,7 @@ FIELD_NAMES = {
     "kelengkapan": "required inputs",
     "reason": "reason",
     "note": "note",
-    "assignee_id": "assigned JFU",
+    "assignee_id": "named performer",
     "step": "step",
     "nama": "name",
 }
@@ -113,7 +113,7 @@ def _shown_param(key: str, value: Any) -> Any:
     if key == "field":
         return FIELD_NAMES.get(str(value), value)
     if key == "role":
-        return labels.label(labels.ROLE, value)
+        return labels.position(value)
     if key == "status":
         return labels.label(labels.STATUS, value)
     return value

@@ -8,27 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from models import NonWorkingKind
-from rules.enums import (
-    CaseStatus,
-    Channel,
-    CloseReason,
-    InstructionKind,
-    Priority,
-    ReportKind,
-    Role,
-)
+from models import NonWorkingKind, db
+from models.services.positions import all_positions
+from rules.enums import CaseStatus, Channel, CloseReason, OutputKind, Priority, Visibility
+from rules.sop import RETURN_RECORD_KIND
 from rules.timing import Badge
 
-ROLE = {
-    Role.PENGGUNA: _l("Pengguna"),
-    Role.DIREKTUR: _l("Direktur TI-KI"),
-    Role.KASUBDIT: _l("Kasubdit Perencanaan"),
-    Role.KASI: _l("Kasi Portal Web"),
-    Role.JFU: _l("JFU"),
-    Role.SUPERUSER: _l("Superuser"),
+CASE_SCOPE = {
+    Visibility.ALL: _l("Semua kasus"),
+    Visibility.ASSIGNED: _l("Kasus yang ditujukan kepadanya"),
+    Visibility.OWN_REPORTS: _l("Kasus yang dilaporkannya"),
+    Visibility.NONE: _l("Tidak ada kasus"),
 }
 STATUS = {
     CaseStatus.OPEN: _l("Berjalan"),
@@ -49,20 +42,31 @@ PRIORITY = {
 }
 CLOSE_REASON = {
     CloseReason.DUPLIKAT: _l("Duplikat"),
-    CloseReason.BUKAN_PORTAL: _l("Bukan masalah portal"),
+    CloseReason.BUKAN_PORTAL: _l("Di luar lingkup SOP"),
     CloseReason.DITARIK: _l("Ditarik pelapor"),
 }
-INSTRUCTION_KIND = {
-    InstructionKind.KEBIJAKAN: _l("Kebijakan"),
-    InstructionKind.PERINTAH: _l("Perintah"),
-    InstructionKind.PENGARAHAN: _l("Pengarahan"),
+# Record kinds are codes of each SOP; the shipped SOP's have their words here, in both
+# languages, and a return is SOP Desk's own. Another SOP's kind is shown from its code.
+RECORD_KIND = {
+    "kebijakan": _l("Kebijakan"),
+    "perintah": _l("Perintah"),
+    "pengarahan": _l("Pengarahan"),
+    "analisa": _l("Hasil analisa"),
+    "solusi": _l("Solusi"),
+    "perbaikan": _l("Laporan perbaikan"),
+    "penerimaan": _l("Penerimaan laporan"),
+    RETURN_RECORD_KIND: _l("Pengembalian untuk dikerjakan ulang"),
 }
-REPORT_KIND = {
-    ReportKind.ANALISA: _l("Hasil analisa"),
-    ReportKind.SOLUSI: _l("Solusi"),
-    ReportKind.PERBAIKAN: _l("Laporan perbaikan"),
-    ReportKind.PENERIMAAN: _l("Penerimaan laporan"),
-    ReportKind.PENGEMBALIAN: _l("Pengembalian untuk perbaikan ulang"),
+OUTPUT_KIND = {
+    OutputKind.CASE: _l("kasus"),
+    OutputKind.INSTRUCTION: _l("instruksi"),
+    OutputKind.REPORT: _l("laporan"),
+    OutputKind.LOG_ENTRY: _l("log kegiatan harian"),
+}
+SOP_STATE = {
+    "draft": _l("Draf"),
+    "published": _l("Terbit"),
+    "retired": _l("Ditarik"),
 }
 BADGE = {
     Badge.WITHIN: _l("Sesuai standar"),
@@ -89,9 +93,8 @@ OUTCOME = {
 YES_NO = (("ya", _l("Ya")), ("tidak", _l("Tidak")))
 """The choices of a yes/no filter: the values stay Indonesian (they are in URLs)."""
 
-# The portal SOP's own words (its TOML holds them in Indonesian; an activity has its English
-# beside it). A word of another, imported SOP is shown as it was written.
-SOP_NAME = {"pemeliharaan-portal": _l("Pemeliharaan Portal Website DJKI")}
+# The shipped SOP's own words (its TOML holds them in Indonesian; an activity and the name have
+# their English beside them). A word of another, imported SOP is shown as it was written.
 KELENGKAPAN = {
     "telepon": _l("telepon"),
     "komputer": _l("komputer"),
@@ -130,9 +133,38 @@ def activity(step: Any) -> str:
 
 
 def sop_name(sop: Any) -> str:
-    """An SOP's name in the reader's language when it is known, else as written."""
-    known = SOP_NAME.get(sop.key)
-    return str(known) if known is not None else str(sop.name)
+    """An SOP's name in the reader's language when the SOP gives it, else as written."""
+    return str(sop.name_en if _english() and sop.name_en else sop.name)
+
+
+def _positions() -> dict[str, tuple[str, str | None]]:
+    """Every position's names by code, read once per request (a handful of rows)."""
+    if has_request_context() and "sopdesk_positions" in g:
+        cached: dict[str, tuple[str, str | None]] = g.sopdesk_positions
+        return cached
+    found = {role.code: (role.name, role.name_en) for role in all_positions(db.session)}
+    if has_request_context():
+        g.sopdesk_positions = found
+    return found
+
+
+def position(code: object) -> str:
+    """A position's name in the reader's language (its code when it is unknown)."""
+    if code is None:
+        return "—"
+    name, name_en = _positions().get(str(code), (str(code), None))
+    return name_en if _english() and name_en else name
+
+
+def position_choices() -> list[tuple[str, str]]:
+    """(code, name) of every position, for selects and filters."""
+    return [(code, position(code)) for code in _positions()]
+
+
+def record_kind(kind: str) -> str:
+    """The name of a record kind: the shipped SOP's words, else the code as words."""
+    known = RECORD_KIND.get(kind)
+    return str(known) if known is not None else kind.replace("-", " ").capitalize()
 
 
 def word(table: dict, value: str) -> str:

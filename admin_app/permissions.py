@@ -1,28 +1,31 @@
-"""The permission matrix: which role may do what on which screen, held as data.
+"""The screens, what may be done on them, and the signed-in person's grants.
 
-Menus hide what a role may not use; every request is checked against the same matrix.
+The permission matrix is data: rows of role_grants (seeded by migration 0010), edited by
+superusers on *Matriks hak akses*. Menus hide what a position may not use; every request is
+checked against the same grants, read once per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from models import Perm, db
+from models.services.positions import Grant, grants_of
 from rules.enums import Role
 
-
-class Perm(StrEnum):
-    """What a role may do on a screen."""
-
-    VIEW = "view"
-    CREATE = "create"
-    EDIT = "edit"
-    DELETE = "delete"
-    ACT = "act"
-    EXPORT = "export"
+__all__ = [
+    "NEW_POSITION_GRANTS",
+    "PERM_LABELS",
+    "PROTECTED",
+    "SCREEN_LABELS",
+    "SCREEN_PERMS",
+    "Perm",
+    "Screen",
+]
 
 
 class Screen(StrEnum):
@@ -35,8 +38,10 @@ class Screen(StrEnum):
     DAILY_LOG = "daily_log"
     AUDIT = "audit"
     ACCOUNTS = "accounts"
+    POSITIONS = "positions"
     NON_WORKING_DAYS = "non_working_days"
     PERMISSIONS = "permissions"
+    SOPS = "sops"
     DASHBOARD = "dashboard"
     NOTICES = "notices"
 
@@ -49,11 +54,31 @@ SCREEN_LABELS = {
     Screen.DAILY_LOG: _l("Log kegiatan harian"),
     Screen.AUDIT: _l("Jejak audit"),
     Screen.ACCOUNTS: _l("Akun & peran"),
+    Screen.POSITIONS: _l("Jabatan"),
     Screen.NON_WORKING_DAYS: _l("Hari libur"),
     Screen.PERMISSIONS: _l("Matriks hak akses"),
+    Screen.SOPS: _l("Pustaka SOP"),
     Screen.DASHBOARD: _l("Dasbor"),
     Screen.NOTICES: _l("Pemberitahuan"),
 }
+
+_V, _C, _E, _D, _A, _X = Perm.VIEW, Perm.CREATE, Perm.EDIT, Perm.DELETE, Perm.ACT, Perm.EXPORT
+SCREEN_PERMS: dict[Screen, tuple[Perm, ...]] = {
+    Screen.QUEUE: (_V,),
+    Screen.CASES: (_V, _C, _A, _X),
+    Screen.INSTRUCTIONS: (_V,),
+    Screen.REPORTS: (_V,),
+    Screen.DAILY_LOG: (_V, _X),
+    Screen.AUDIT: (_V, _X),
+    Screen.ACCOUNTS: (_V, _C, _E),
+    Screen.POSITIONS: (_V, _C, _E),
+    Screen.NON_WORKING_DAYS: (_V, _C, _D),
+    Screen.PERMISSIONS: (_V, _E),
+    Screen.SOPS: (_V, _C, _E),
+    Screen.DASHBOARD: (_V, _X),
+    Screen.NOTICES: (_V,),
+}
+"""What can be granted on each screen: what its views check."""
 
 PERM_LABELS = {
     Perm.VIEW: _l("lihat"),
@@ -64,41 +89,44 @@ PERM_LABELS = {
     Perm.EXPORT: _l("ekspor"),
 }
 
-_V, _C, _E, _D, _A, _X = Perm.VIEW, Perm.CREATE, Perm.EDIT, Perm.DELETE, Perm.ACT, Perm.EXPORT
-_SOP_ROLES = (Role.PENGGUNA, Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.JFU)
-_MANAGERS = (Role.DIREKTUR, Role.KASUBDIT, Role.KASI)
+PROTECTED: dict[str, frozenset[Grant]] = {
+    Role.SUPERUSER: frozenset(
+        {
+            (Screen.ACCOUNTS, Perm.VIEW),
+            (Screen.ACCOUNTS, Perm.EDIT),
+            (Screen.PERMISSIONS, Perm.VIEW),
+            (Screen.PERMISSIONS, Perm.EDIT),
+        }
+    )
+}
+"""Grants that cannot be taken away: without them nobody could manage accounts and rights."""
 
-
-def _grant(roles: Iterable[Role], *perms: Perm) -> dict[Role, frozenset[Perm]]:
-    return {role: frozenset(perms) for role in roles}
-
-
-MATRIX: Mapping[Screen, Mapping[Role, frozenset[Perm]]] = MappingProxyType(
+NEW_POSITION_GRANTS: frozenset[Grant] = frozenset(
     {
-        Screen.QUEUE: _grant((*_SOP_ROLES, Role.SUPERUSER), _V),
-        Screen.CASES: {
-            **_grant((Role.PENGGUNA, Role.JFU), _V, _C, _A),
-            **_grant(_MANAGERS, _V, _C, _A, _X),
-            Role.SUPERUSER: frozenset({_V, _X}),
-        },
-        Screen.INSTRUCTIONS: _grant((*_MANAGERS, Role.JFU, Role.SUPERUSER), _V),
-        Screen.REPORTS: _grant((*_MANAGERS, Role.JFU, Role.SUPERUSER), _V),
-        Screen.DAILY_LOG: _grant((*_MANAGERS, Role.SUPERUSER), _V, _X),
-        Screen.AUDIT: _grant((Role.DIREKTUR, Role.KASUBDIT, Role.SUPERUSER), _V, _X),
-        Screen.ACCOUNTS: _grant((Role.SUPERUSER,), _V, _C, _E),
-        Screen.NON_WORKING_DAYS: {
-            **_grant((Role.SUPERUSER,), _V, _C, _D),
-            **_grant(_MANAGERS, _V),
-        },
-        Screen.PERMISSIONS: _grant((Role.SUPERUSER,), _V),
-        Screen.DASHBOARD: _grant((*_MANAGERS, Role.SUPERUSER), _V, _X),
-        Screen.NOTICES: _grant((*_SOP_ROLES, Role.SUPERUSER), _V),
+        (Screen.QUEUE, Perm.VIEW),
+        (Screen.CASES, Perm.VIEW),
+        (Screen.CASES, Perm.CREATE),
+        (Screen.CASES, Perm.ACT),
+        (Screen.NOTICES, Perm.VIEW),
     }
 )
-"""Screen → role → what that role may do there. A role not listed may do nothing there."""
+"""What a new position may do until a superuser changes it: work the steps it performs."""
 
 
-def allowed(roles: Iterable[Role], screen: Screen, perm: Perm) -> bool:
-    """True when any of the roles may do `perm` on `screen`."""
-    grants = MATRIX.get(screen, {})
-    return any(perm in grants.get(role, frozenset()) for role in roles)
+def current_grants() -> frozenset[Grant]:
+    """The signed-in account's grants, read from the database once per request."""
+    if not current_user.is_authenticated:
+        return frozenset()
+    if not has_request_context():
+        return grants_of(db.session, [role.id for role in current_user.roles])
+    cached = g.get("sopdesk_grants")
+    if cached is None or cached[0] != current_user.id:
+        cached = (current_user.id, grants_of(db.session, [role.id for role in current_user.roles]))
+        g.sopdesk_grants = cached
+    grants: frozenset[Grant] = cached[1]
+    return grants
+
+
+def user_may(screen: Screen | str, perm: Perm | str) -> bool:
+    """True when the signed-in account may do `perm` on `screen`."""
+    return (str(screen), str(perm)) in current_grants()

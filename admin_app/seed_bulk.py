@@ -38,10 +38,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Account, AuditEvent
-from models.services.sop_versions import current_version
+from models.services.sop_library import version_for_new_case
 from rules.calendar import WorkingCalendar
 from rules.enums import Role
-from rules.sop import SopDefinition, portal_sop
+from rules.sop import SopDefinition
 
 Echo = Callable[[str], None]
 
@@ -87,6 +87,8 @@ UNTIMED_SECONDS = (5 * 60, 240 * 60)
 """An untimed step (2, the Direktur's policy) takes 5 minutes to 4 working hours, log-uniform."""
 
 BULK_ACCOUNTS = ((Role.KASUBDIT, 1), (Role.KASI, 3), (Role.JFU, 8), (Role.PENGGUNA, 200))
+BULK_ROLES = (Role.PENGGUNA, Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.JFU)
+"""The positions the bulk data has people for: those of the shipped SOP, which it imitates."""
 """Accounts added beside the demo ones: username `<role>.<nn>`, all with one password."""
 
 MARKER_ENTITY = "seed"
@@ -515,14 +517,15 @@ COUNT_RUNS = "SELECT coalesce(sum(n_runs), 0) FROM seed_case"
 
 INSERT_CASES = """
 INSERT INTO cases (id, sop_version_id, title, description, url, channel, priority, status,
-                   current_step, waiting_role, reporter_id, reporter_name, reporter_contact,
-                   recorded_by_id, assignee_id, rework_rounds, close_reason, created_at,
-                   closed_at, version)
+                   current_step, waiting_role, waiting_account_id, reporter_id, reporter_name,
+                   reporter_contact, recorded_by_id, assignee_id, rework_rounds, close_reason,
+                   created_at, closed_at, version)
 SELECT c.id, :sop_version_id, c.title, c.title || '. ' || c.detail, c.url, c.channel,
        CASE WHEN c.priority_set THEN c.priority ELSE c.priority_reported END,
        CASE c.kind WHEN 'open' THEN 'open' WHEN 'early' THEN 'closed_early' ELSE 'closed' END,
        CASE WHEN c.kind = 'open' THEN l.step END,
        CASE WHEN c.kind = 'open' THEN l.role END,
+       CASE WHEN c.kind = 'open' AND l.step = ANY(CAST(:named_steps AS int[])) THEN c.jfu_id END,
        c.reporter_id, c.reporter_name, c.reporter_contact, c.recorded_by_id,
        CASE WHEN c.has_assignee THEN c.jfu_id END,
        l.round, c.close_reason, f.completed_at,
@@ -909,7 +912,8 @@ def _sql_params(sop: SopDefinition, template: Template) -> dict[str, Any]:
     assign_step = next(s.number for s in sop.steps if s.names_assignee)
     priority_step = next(s.number for s in sop.steps if s.sets_priority)
     return {
-        "roles": [s.role.value for s in sop.steps],
+        "roles": [s.role for s in sop.steps],
+        "named_steps": list(sop.named_steps),
         "standards": [s.standard_minutes for s in sop.steps],
         "record_kinds": [s.record_kind for s in sop.steps],
         "output_kinds": [s.output_kind.value for s in sop.steps],
@@ -1025,12 +1029,17 @@ def load(
     """
     progress = Progress(echo)
     rng = random.Random(SEED)
-    sop = portal_sop()
+    version = version_for_new_case(session, None)
+    sop = version.sop
+    if sop.positions - set(BULK_ROLES):
+        raise BulkError(
+            f"SOP bawaan {sop.name} memakai jabatan yang tidak dikenal data massal "
+            f"({', '.join(sorted(sop.positions - set(BULK_ROLES)))}); tidak ada yang diubah."
+        )
     template = run_template(sop)
     common = _sql_params(sop, template)
     session.execute(sa.text(SESSION_SETTINGS))
     session.execute(sa.text(LOCK_TABLES))
-    version = current_version(session, sop.key)
 
     accounts = bulk_accounts(rng)
     probe = Account()

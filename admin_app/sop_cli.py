@@ -1,26 +1,27 @@
-"""`flask sop show|import` and `flask case timeline`: the SOP and a case's clock on the terminal."""
+"""`flask sop ...`, `flask position add`, `flask case timeline`: the SOP library on a terminal."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from models import Case, db
-from models.services import sop_versions
+from models import Case, Sop, db
+from models.errors import ServiceError
+from models.services import positions, sop_import, sop_library
 from models.services.timing import case_timing
-from rules.enums import Role
+from rules.enums import OutputKind, Visibility
 from rules.errors import RuleError
-from rules.importer import parse_sop_table
-from rules.sop import PORTAL_SOP_KEY, SopDefinition
+from rules.importer import Choices, StepChoice
+from rules.sop import SopDefinition
 from rules.timing import Badge
 
 from . import clock
 from .formatting import local_time
 from .i18n import get_locale_language
+from .permissions import NEW_POSITION_GRANTS
 
 BADGE_LABELS = {
     Badge.WITHIN: "sesuai standar",
@@ -28,11 +29,6 @@ BADGE_LABELS = {
     Badge.OVER: "MELEBIHI STANDAR",
     Badge.UNTIMED: "tanpa standar",
 }
-
-
-def slug(name: str) -> str:
-    """A key for an SOP name: lower-case words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "sop"
 
 
 def _minutes(value: float | int | None) -> str:
@@ -49,18 +45,38 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def behaviours(sop: SopDefinition, number: int) -> list[str]:
+    """What a step does beyond its output, in words (Indonesian, as the CLI speaks)."""
+    step = sop.step(number)
+    words = []
+    if step.output_kind is OutputKind.CASE:
+        words.append("membuka kasus")
+    if step.sets_priority:
+        words.append("menetapkan prioritas")
+    if step.names_performer_for:
+        words.append("menunjuk pelaksana langkah " + ", ".join(map(str, step.names_performer_for)))
+    if step.named_by:
+        words.append(f"oleh pelaksana yang ditunjuk di langkah {step.named_by}")
+    if step.may_return_to:
+        words.append(f"dapat mengembalikan ke langkah {step.may_return_to}")
+    if step.output_kind is OutputKind.LOG_ENTRY:
+        words.append("mencatat log kegiatan harian")
+    return words
+
+
 def sop_table(sop: SopDefinition) -> str:
     """The SOP as a printable table with its total."""
-    rows = [["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu (menit)", "Output"]]
+    rows = [["No", "Kegiatan", "Pelaksana", "Kelengkapan", "Waktu (menit)", "Output", "Perilaku"]]
     for step in sop.steps:
         rows.append(
             [
                 str(step.number),
                 step.activity_id,
-                step.role.value,
+                step.role,
                 ", ".join(step.kelengkapan) or "—",
                 _minutes(step.standard_minutes),
                 step.output_label or "—",
+                "; ".join(behaviours(sop, step.number)) or "—",
             ]
         )
     return (
@@ -69,67 +85,220 @@ def sop_table(sop: SopDefinition) -> str:
     )
 
 
-sop_group = click.Group("sop", help="Show and import SOP definitions.")
+def _fail(err: RuleError) -> click.ClickException:
+    return click.ClickException(err.message(get_locale_language()))
+
+
+sop_group = click.Group("sop", help="The SOP library: list, show, import, publish.")
+position_group = click.Group("position", help="Positions (jabatan) accounts hold.")
 case_group = click.Group("case", help="Look at cases.")
 
 
+@sop_group.command("list")
+@with_appcontext
+def list_sops() -> None:
+    """Every SOP of the library: key, state of its newest version, name."""
+    rows = [["Kunci", "Versi", "Status", "Bawaan", "Nama"]]
+    for sop in sop_library.library(db.session):
+        newest = sop.versions[-1]
+        rows.append(
+            [sop.key, str(newest.version), newest.state, "ya" if sop.is_default else "", sop.name]
+        )
+    click.echo(_table(rows))
+
+
 @sop_group.command("show")
-@click.option("--name", default=None, help="Name or key of an imported SOP (default: portal).")
+@click.option("--name", default=None, help="Key or name of the SOP (default: the default SOP).")
 @with_appcontext
 def show(name: str | None) -> None:
-    """Print the SOP table: step, activity, performer, kelengkapan, standard, output; and total."""
-    key = slug(name) if name else PORTAL_SOP_KEY
+    """Print the SOP table: step, activity, performer, kelengkapan, standard, output, behaviours."""
     try:
-        version = sop_versions.current_version(db.session, key)
+        key = _find(name).key if name else None
+        version = sop_library.version_for_new_case(db.session, key)
     except RuleError as err:
-        raise click.ClickException(err.message(get_locale_language())) from None
-    db.session.commit()
+        raise _fail(err) from None
     click.echo(sop_table(version.sop))
 
 
-def _performers(values: tuple[str, ...]) -> dict[int, Role]:
-    performers: dict[int, Role] = {}
+def _find(name: str) -> Sop:
+    sop = sop_library.sop_by_key_or_name(db.session, positions.suggested_code(name), name)
+    if sop is None:
+        raise ServiceError("sop_unknown", key=name)
+    return sop
+
+
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    pairs = []
     for value in values:
-        step, sep, role = value.partition("=")
-        if not sep or not step.strip().isdecimal():
-            raise click.BadParameter(f"{value!r} is not like 2=direktur", param_hint="--performer")
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise click.BadParameter(f"{value!r} is not like LEFT=RIGHT", param_hint=option)
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _step(text: str, option: str) -> int:
+    if not (text.isdecimal() and text.isascii()):
+        raise click.BadParameter(f"{text!r} is not a step number", param_hint=option)
+    return int(text)
+
+
+def _choices(
+    table_columns: tuple[str, ...],
+    performers: tuple[str, ...],
+    columns: tuple[str, ...],
+    names: tuple[str, ...],
+    returns: tuple[str, ...],
+    kinds: tuple[str, ...],
+    priority: tuple[int, ...],
+) -> Choices:
+    steps: dict[int, dict[str, object]] = {}
+    for step, code in _pairs(performers, "--performer"):
+        steps.setdefault(_step(step, "--performer"), {})["position"] = code.lower()
+    for step, targets in _pairs(names, "--names"):
+        numbers = tuple(_step(t.strip(), "--names") for t in targets.split(","))
+        steps.setdefault(_step(step, "--names"), {})["names_performer_for"] = numbers
+    for step, back_to in _pairs(returns, "--return"):
+        steps.setdefault(_step(step, "--return"), {})["may_return_to"] = _step(back_to, "--return")
+    for step, kind in _pairs(kinds, "--kind"):
         try:
-            performers[int(step)] = Role(role.strip().lower())
+            steps.setdefault(_step(step, "--kind"), {})["output_kind"] = OutputKind(kind)
         except ValueError:
-            choices = ", ".join(r.value for r in Role)
-            raise click.BadParameter(
-                f"unknown role {role!r} (choices: {choices})", param_hint="--performer"
-            ) from None
-    return performers
+            raise click.BadParameter(f"unknown output kind {kind!r}", param_hint="--kind") from None
+    for step in priority:
+        steps.setdefault(step, {})["sets_priority"] = True
+    mapped = {}
+    for column, code in _pairs(columns, "--column"):
+        folded = [name.casefold() for name in table_columns]
+        if column.casefold() not in folded:
+            raise click.BadParameter(f"the table has no column {column!r}", param_hint="--column")
+        mapped[folded.index(column.casefold())] = code.lower()
+    return Choices(
+        columns=mapped,
+        steps={number: StepChoice(**chosen) for number, chosen in steps.items()},  # type: ignore[arg-type]
+    )
 
 
 @sop_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", required=True, help="The SOP's name.")
-@click.option("--performer", "performers", multiple=True, help="STEP=ROLE, e.g. 2=direktur.")
+@click.option("--name", default=None, help="The SOP's name (default: the title of the table).")
+@click.option("--performer", "performers", multiple=True, help="STEP=POSITION, e.g. 2=direktur.")
+@click.option("--column", "columns", multiple=True, help='COLUMN=POSITION, e.g. "JFU=jfu".')
+@click.option("--names", multiple=True, help="STEP=STEPS it names the performer of, e.g. 6=7.")
+@click.option("--return", "returns", multiple=True, help="STEP=EARLIER STEP, e.g. 8=7.")
+@click.option("--kind", "kinds", multiple=True, help="STEP=instruction|report|log_entry.")
+@click.option("--priority", multiple=True, type=int, help="A step that sets the priority.")
+@click.option("--new-version", is_flag=True, help="Publish it as a new version of that SOP.")
+@click.option("--draft", is_flag=True, help="Keep it as a draft; publish it in the screens.")
 @with_appcontext
-def import_sop(file: Path, name: str, performers: tuple[str, ...]) -> None:
-    """Import an SOP table (tab-separated text) as a new SOP definition version."""
-    key = slug(name)
-    latest = sop_versions.latest_version(db.session, key)
+def import_sop(
+    file: Path,
+    name: str | None,
+    performers: tuple[str, ...],
+    columns: tuple[str, ...],
+    names: tuple[str, ...],
+    returns: tuple[str, ...],
+    kinds: tuple[str, ...],
+    priority: tuple[int, ...],
+    new_version: bool,
+    draft: bool,
+) -> None:
+    """Import an SOP table (tab-separated text, .docx or .xlsx) and publish it.
+
+    Refuses to take an existing SOP's key or name unless --new-version says to publish a new
+    version of that SOP; running cases stay on the version they started on.
+    """
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text") from None
-    try:
-        sop = parse_sop_table(
-            text,
-            key=key,
-            name=name,
-            performers=_performers(performers),
-            version=(latest.version + 1) if latest else 1,
+        upload = sop_import.start(db.session, None, file.name, file.read_bytes())
+        table = sop_import.table_of(upload)
+        name = name or table.title
+        existing = sop_library.sop_by_key_or_name(
+            db.session, positions.suggested_code(name or ""), name or ""
         )
+        if existing is not None and not new_version:
+            raise ServiceError("sop_exists", key=existing.key, name=existing.name)
+        choices = _choices(table.performers, performers, columns, names, returns, kinds, priority)
+        sop, problems = sop_import.build(
+            db.session,
+            table,
+            name=name or "",
+            choices=choices,
+            new_version_of=existing if new_version else None,
+        )
+        if sop is None:
+            raise click.ClickException(
+                "\n".join(problem.message(get_locale_language()) for problem in problems)
+            )
+        version = sop_library.save_draft(
+            db.session, None, sop, new_version_of=existing if new_version else None, source=upload
+        )
+        if not draft:
+            sop_library.publish(db.session, None, version, clock.now())
     except RuleError as err:
-        raise click.ClickException(err.message(get_locale_language())) from None
-    sop_versions.store_version(db.session, sop)
+        db.session.rollback()
+        raise _fail(err) from None
+    except click.ClickException:
+        db.session.rollback()
+        raise
+    warnings = sop_library.positions_without_accounts(db.session, sop)
     db.session.commit()
     click.echo(sop_table(sop))
-    click.echo(f"Diimpor sebagai {key} versi {sop.version}.")
+    state = "draf" if draft else "diterbitkan"
+    click.echo(f"Diimpor sebagai {version.key} versi {version.version} ({state}).")
+    if warnings:
+        click.echo(
+            "Peringatan: belum ada akun aktif untuk jabatan " + ", ".join(warnings), err=True
+        )
+
+
+@sop_group.command("publish")
+@click.argument("name")
+@with_appcontext
+def publish(name: str) -> None:
+    """Publish the draft of an SOP (by key or name): new cases run on it from now on."""
+    try:
+        sop = _find(name)
+        draft = sop_library.draft_of(db.session, sop)
+        if draft is None:
+            raise ServiceError("sop_no_draft", name=sop.name)
+        sop_library.publish(db.session, None, draft, clock.now())
+    except RuleError as err:
+        db.session.rollback()
+        raise _fail(err) from None
+    db.session.commit()
+    click.echo(f"{sop.key} versi {draft.version} diterbitkan.")
+
+
+@position_group.command("add")
+@click.argument("code")
+@click.option(
+    "--name", required=True, help='The position as the SOP names it, e.g. "Kasi Jaringan".'
+)
+@click.option("--name-en", default=None, help="Its name in English.")
+@click.option(
+    "--scope",
+    type=click.Choice([v.value for v in Visibility if v is not Visibility.NONE]),
+    default=Visibility.ALL.value,
+    help="Which cases its holders see.",
+)
+@with_appcontext
+def add_position(code: str, name: str, name_en: str | None, scope: str) -> None:
+    """Add a position; it may work the steps it performs (queue, cases, notices)."""
+    try:
+        role = positions.create_position(
+            db.session,
+            None,
+            code=code,
+            name=name,
+            name_en=name_en,
+            case_scope=Visibility(scope),
+            grants=NEW_POSITION_GRANTS,
+        )
+    except RuleError as err:
+        db.session.rollback()
+        raise _fail(err) from None
+    db.session.commit()
+    click.echo(f"Jabatan {role.code} ({role.name}) ditambahkan.")
 
 
 @case_group.command("timeline")
@@ -143,14 +312,26 @@ def timeline(case_id: int) -> None:
     timing = case_timing(case, clock.now(), clock.calendar())
     sop = case.sop_version.sop
     rows = [
-        ["No", "Putaran", "Pelaksana", "Siap", "Selesai", "Standar", "Kerja", "Dinding", "Status"]
+        [
+            "No",
+            "Kegiatan",
+            "Putaran",
+            "Pelaksana",
+            "Siap",
+            "Selesai",
+            "Standar",
+            "Kerja",
+            "Dinding",
+            "Status",
+        ]
     ]
     for run, step in zip(case.step_runs, timing.steps, strict=True):
         rows.append(
             [
                 str(run.step),
+                sop.step(run.step).activity_id[:40],
                 str(run.round),
-                run.performer.username if run.performer else "…",
+                run.performer.username if run.performer else f"({run.role})",
                 local_time(run.actionable_at),
                 local_time(run.completed_at),
                 _minutes(step.standard_minutes),
@@ -160,7 +341,8 @@ def timeline(case_id: int) -> None:
             ]
         )
     click.echo(
-        f"Kasus #{case.id}: {case.title} — {case.status.value}, SOP {sop.name} v{sop.version}"
+        f"Kasus #{case.id}: {case.title} — {case.status.value}, SOP {sop.name} v{sop.version} "
+        f"({len(sop.steps)} langkah)"
     )
     click.echo(_table(rows))
     flags = []
@@ -178,4 +360,5 @@ def timeline(case_id: int) -> None:
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(sop_group)
+    app.cli.add_command(position_group)
     app.cli.add_command(case_group)

@@ -25,10 +25,9 @@ from admin_app import create_app  # noqa: E402
 from bench.common import throwaway_database  # noqa: E402
 from models import db  # noqa: E402
 from models.services.accounts import create_account  # noqa: E402
-from models.services.sop_versions import current_version  # noqa: E402
+from models.services.sop_library import version_for_new_case  # noqa: E402
 from models.services.timing import open_case_timings  # noqa: E402
 from rules.calendar import calendar_from_settings  # noqa: E402
-from rules.sop import portal_sop  # noqa: E402
 
 FILL_CASES = """
 INSERT INTO cases (sop_version_id, title, description, channel, priority, status, current_step,
@@ -55,8 +54,8 @@ FROM cases c CROSS JOIN LATERAL generate_series(1, c.current_step) AS s
 
 def fill(n: int) -> None:
     """N open cases spread over the SOP's steps, with their step runs."""
-    sop = portal_sop()
-    version = current_version(db.session, sop.key)
+    version = version_for_new_case(db.session, None)
+    sop = version.sop
     account = create_account(
         db.session,
         username="bench",
@@ -68,7 +67,7 @@ def fill(n: int) -> None:
         "version": version.id,
         "account": account.id,
         "n": n,
-        "roles": [step.role.value for step in sop.steps],
+        "roles": [step.role for step in sop.steps],
         "standards": [step.standard_minutes for step in sop.steps],
         "start": datetime(2026, 11, 2, 1, 0, tzinfo=UTC),
     }

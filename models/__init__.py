@@ -5,9 +5,10 @@ from .audit import AuditEvent
 from .calendar import NonWorkingDay, NonWorkingKind
 from .cases import Case, StepRun
 from .db import db
+from .grants import Perm, RoleGrant
 from .notices import Notice
 from .records import Instruction, LogEntry, Report
-from .sop_versions import SopVersion
+from .sop_versions import Sop, SopImport, SopVersion, VersionState
 
 __all__ = [
     "Account",
@@ -18,10 +19,15 @@ __all__ = [
     "NonWorkingDay",
     "NonWorkingKind",
     "Notice",
+    "Perm",
     "Report",
     "Role",
+    "RoleGrant",
+    "Sop",
+    "SopImport",
     "SopVersion",
     "StepRun",
+    "VersionState",
     "account_roles",
     "db",
 ]

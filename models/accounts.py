@@ -10,10 +10,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rules.enums import Role as RoleCode
+from rules.enums import Visibility
+from rules.sop import CODE_LIMIT
 
 from .db import db
-from .types import str_enum
+from .types import CODE_FORMAT, str_enum
 
 _hasher = PasswordHasher()
 
@@ -26,13 +27,27 @@ account_roles = sa.Table(
 
 
 class Role(db.Model):
-    """One of the SOP roles (pengguna, direktur, kasubdit, kasi, jfu) or superuser."""
+    """A position (jabatan) accounts hold: it performs SOP steps and is granted screens.
+
+    Six ship with SOP Desk (pengguna, direktur, kasubdit, kasi, jfu, superuser); superusers add
+    the positions other SOPs name. A code never changes once cases use it.
+    """
 
     __tablename__ = "roles"
+    __table_args__ = (
+        sa.CheckConstraint(f"code ~ '{CODE_FORMAT}'", name="code_format"),
+        sa.CheckConstraint("length(trim(name)) > 0", name="name_present"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[RoleCode] = mapped_column(str_enum(RoleCode, "role_code"), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(CODE_LIMIT), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str | None] = mapped_column(sa.String(100))
+    # Which cases an account holding the position sees (rules.visibility adds them up).
+    case_scope: Mapped[Visibility] = mapped_column(
+        str_enum(Visibility, "case_scope_known"), default=Visibility.ALL, server_default="all"
+    )
+    built_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def __str__(self) -> str:
         return self.name
@@ -76,11 +91,16 @@ class Account(db.Model):
             return False
 
     @property
-    def role_codes(self) -> frozenset[RoleCode]:
-        """The codes of the roles this account holds."""
+    def role_codes(self) -> frozenset[str]:
+        """The codes of the positions this account holds."""
         return frozenset(role.code for role in self.roles)
 
-    def has_role(self, *codes: RoleCode) -> bool:
+    @property
+    def case_scopes(self) -> frozenset[Visibility]:
+        """The case scopes this account's positions open (see rules.visibility)."""
+        return frozenset(role.case_scope for role in self.roles)
+
+    def has_role(self, *codes: str) -> bool:
         """True when the account holds any of the given roles."""
         return not self.role_codes.isdisjoint(codes)
 

@@ -1,4 +1,4 @@
-"""A reported portal problem and the runs of its SOP steps."""
+"""A reported problem and the runs of its SOP's steps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rules.enums import CaseStatus, Channel, CloseReason, Priority, Role
+from rules.enums import CaseStatus, Channel, CloseReason, Priority
+from rules.sop import CODE_LIMIT
 
 from .accounts import Account
 from .db import db
@@ -43,6 +44,9 @@ class Case(db.Model):
             "(status = 'closed_early') = (close_reason IS NOT NULL)", name="early_close_has_reason"
         ),
         sa.CheckConstraint("(status = 'open') = (closed_at IS NULL)", name="closed_has_time"),
+        sa.CheckConstraint(
+            "waiting_account_id IS NULL OR status = 'open'", name="waiting_account_only_open"
+        ),
         sa.CheckConstraint("length(trim(title)) > 0", name="title_present"),
         sa.CheckConstraint(
             "reporter_id IS NOT NULL OR reporter_name IS NOT NULL", name="reporter_known"
@@ -57,6 +61,13 @@ class Case(db.Model):
         sa.Index(
             "ix_cases_open_by_assignee",
             "assignee_id",
+            "created_at",
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+        # "Open cases waiting on this account": stuck cases when the account goes.
+        sa.Index(
+            "ix_cases_open_by_waiting_account",
+            "waiting_account_id",
             "created_at",
             postgresql_where=sa.text("status = 'open'"),
         ),
@@ -83,11 +94,16 @@ class Case(db.Model):
         str_enum(CaseStatus, "case_status"), default=CaseStatus.OPEN
     )
     current_step: Mapped[int | None]
-    waiting_role: Mapped[Role | None] = mapped_column(str_enum(Role, "waiting_role"))
+    # The position the current step waits for, and the account when its performer is named.
+    waiting_role: Mapped[str | None] = mapped_column(
+        sa.String(CODE_LIMIT), sa.ForeignKey("roles.code")
+    )
+    waiting_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     reporter_name: Mapped[str | None] = mapped_column(sa.String(200))
     reporter_contact: Mapped[str | None] = mapped_column(sa.String(200))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
+    # The performer named for the steps a step names them for (the JFU of the portal SOP).
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     rework_rounds: Mapped[int] = mapped_column(default=0, server_default="0")
     close_reason: Mapped[CloseReason | None] = mapped_column(str_enum(CloseReason, "close_reason"))
@@ -101,6 +117,7 @@ class Case(db.Model):
     reporter: Mapped[Account | None] = relationship(foreign_keys=[reporter_id])
     recorded_by: Mapped[Account] = relationship(foreign_keys=[recorded_by_id])
     assignee: Mapped[Account | None] = relationship(foreign_keys=[assignee_id])
+    waiting_account: Mapped[Account | None] = relationship(foreign_keys=[waiting_account_id])
     step_runs: Mapped[list[StepRun]] = relationship(
         back_populates="case", order_by="StepRun.id", lazy="selectin"
     )
@@ -181,7 +198,7 @@ class StepRun(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="RESTRICT"))
     step: Mapped[int]
     round: Mapped[int] = mapped_column(default=0, server_default="0")
-    role: Mapped[Role] = mapped_column(str_enum(Role, "step_role"))
+    role: Mapped[str] = mapped_column(sa.String(CODE_LIMIT), sa.ForeignKey("roles.code"))
     standard_minutes: Mapped[int | None]
     actionable_at: Mapped[datetime]
     opened_at: Mapped[datetime | None]

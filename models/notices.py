@@ -19,10 +19,10 @@ EMAIL_ERROR_LIMIT = 300
 class NoticeKind(StrEnum):
     """Why a person is told about a case."""
 
-    LANDED = "landed"  # the case now waits for your step (policy, order or report needed)
-    ORDERED = "ordered"  # step 3 done: the Kasubdit orders the Kasi to act
-    DIRECTED = "directed"  # step 6 done: the Kasi directs you, the named JFU
-    RETURNED = "returned"  # step 8: the Kasi returns your fix for rework
+    LANDED = "landed"  # the case now waits for your step
+    ORDERED = "ordered"  # the step before yours gave an instruction (the portal's order)
+    DIRECTED = "directed"  # you are named to perform the step now waiting (the portal's JFU)
+    RETURNED = "returned"  # the case came back to your step for rework
     OVER_STANDARD = "over_standard"  # your step in progress ran past its standard time
 
 

@@ -8,12 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from rules.enums import InstructionKind, Priority, ReportKind
+from rules.enums import Priority
+from rules.sop import CODE_LIMIT
 
 from .accounts import Account
 from .cases import Case, StepRun
 from .db import db
-from .types import str_enum
+from .types import CODE_FORMAT, str_enum
 
 
 class _StepOutput:
@@ -57,7 +58,7 @@ class _StepOutput:
 
 
 class Instruction(_StepOutput, db.Model):
-    """An instruction: policy (step 2), order (step 3) or direction to a JFU (step 6)."""
+    """A step's instruction (the portal SOP's policy, order and direction to a JFU)."""
 
     __tablename__ = "instructions"
     __table_args__ = (
@@ -69,9 +70,11 @@ class Instruction(_StepOutput, db.Model):
         ),
         sa.Index("ix_instructions_created_at", "created_at", "id"),
         sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),
+        sa.CheckConstraint(f"kind ~ '{CODE_FORMAT}'", name="kind_format"),
     )
 
-    kind: Mapped[InstructionKind] = mapped_column(str_enum(InstructionKind, "instruction_kind"))
+    # The step's record kind, a code of its SOP (rules.sop.StepDef.record_kind).
+    kind: Mapped[str] = mapped_column(sa.String(CODE_LIMIT))
     addressee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     priority: Mapped[Priority | None] = mapped_column(str_enum(Priority, "instruction_priority"))
 
@@ -79,7 +82,7 @@ class Instruction(_StepOutput, db.Model):
 
 
 class Report(_StepOutput, db.Model):
-    """A report: analysis (4), solution (5), fix (7), acceptance or return for rework (8)."""
+    """A step's report (the portal SOP's analysis, solution, fix, acceptance), or a return."""
 
     __tablename__ = "reports"
     __table_args__ = (
@@ -91,9 +94,11 @@ class Report(_StepOutput, db.Model):
         ),
         sa.Index("ix_reports_created_at", "created_at", "id"),
         sa.CheckConstraint("length(trim(text)) > 0", name="text_present"),
+        sa.CheckConstraint(f"kind ~ '{CODE_FORMAT}'", name="kind_format"),
     )
 
-    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
+    # The step's record kind, or rules.sop.RETURN_RECORD_KIND for a return.
+    kind: Mapped[str] = mapped_column(sa.String(CODE_LIMIT))
 
 
 class LogEntry(_StepOutput, db.Model):

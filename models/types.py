@@ -4,6 +4,9 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+CODE_FORMAT = "^[a-z0-9]+(-[a-z0-9]+)*$"
+"""A code (position, SOP key, record kind) in SQL: the rules' slug, lower-case and hyphens."""
+
 
 def str_enum(enum_cls: type[StrEnum], name: str) -> sa.Enum:
     """A VARCHAR column limited to the enum's values by a CHECK constraint (easy to migrate)."""

@@ -4,7 +4,11 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A performer role of the SOP, plus the superuser who manages accounts."""
+    """The positions SOP Desk ships with, seeded by a migration; superusers add others as data.
+
+    Only SUPERUSER means something to the code (it manages, never performs); the others are
+    named here for the shipped SOP's seed data, the demo and the tests.
+    """
 
     PENGGUNA = "pengguna"
     DIREKTUR = "direktur"
@@ -12,13 +16,6 @@ class Role(StrEnum):
     KASI = "kasi"
     JFU = "jfu"
     SUPERUSER = "superuser"
-
-
-STAFF_ROLES = frozenset({Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.JFU})
-"""Roles that may record a report on behalf of an outside reporter (phone, email, walk-in)."""
-
-EARLY_CLOSE_ROLES = frozenset({Role.DIREKTUR, Role.KASUBDIT, Role.KASI})
-"""Roles that may close a case early with a reason."""
 
 
 class CaseStatus(StrEnum):
@@ -39,7 +36,7 @@ class Channel(StrEnum):
 
 
 class Priority(StrEnum):
-    """How urgent the case is; the Direktur may change it at step 2."""
+    """How urgent the case is; a step that sets the priority may change it."""
 
     RENDAH = "rendah"
     SEDANG = "sedang"
@@ -56,28 +53,12 @@ class OutputKind(StrEnum):
     LOG_ENTRY = "log_entry"
     CLOSURE = "closure"
     """An early closure of the case; what a close-early action records, never a step's output."""
-
-
-class InstructionKind(StrEnum):
-    """Kinds of instruction (steps 2, 3 and 6)."""
-
-    KEBIJAKAN = "kebijakan"
-    PERINTAH = "perintah"
-    PENGARAHAN = "pengarahan"
-
-
-class ReportKind(StrEnum):
-    """Kinds of report (steps 4, 5, 7 and 8, and a return for rework at step 8)."""
-
-    ANALISA = "analisa"
-    SOLUSI = "solusi"
-    PERBAIKAN = "perbaikan"
-    PENERIMAAN = "penerimaan"
-    PENGEMBALIAN = "pengembalian"
+    REASSIGNMENT = "reassignment"
+    """Another performer named for the step in progress; kept in the audit trail."""
 
 
 class CloseReason(StrEnum):
-    """Why a case was closed before step 9."""
+    """Why a case was closed before its last step."""
 
     DUPLIKAT = "duplikat"
     BUKAN_PORTAL = "bukan_portal"
@@ -91,6 +72,7 @@ class Action(StrEnum):
     COMPLETE = "complete"
     RETURN_FOR_REWORK = "return_for_rework"
     CLOSE_EARLY = "close_early"
+    REASSIGN = "reassign"
 
 
 class Visibility(StrEnum):

@@ -13,11 +13,13 @@ class _KeepMissing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _render_param(value: object) -> str:
+def _render_param(value: object, lang: str) -> str:
+    if isinstance(value, RuleError):
+        return value.message(lang)
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, Iterable) and not isinstance(value, str):
-        return ", ".join(_render_param(item) for item in value)
+        return ", ".join(_render_param(item, lang) for item in value)
     return str(value)
 
 
@@ -32,13 +34,17 @@ class RuleError(Exception):
         super().__init__(code)
 
     def message(self, lang: str = "id") -> str:
-        """The message in Bahasa Indonesia ("id") or English ("en"); other languages get "id"."""
+        """The message in Bahasa Indonesia ("id") or English ("en"); other languages get "id".
+
+        A parameter that is itself a RuleError (the reason inside a wider refusal) is shown
+        in the same language.
+        """
         templates = MESSAGES.get(self.code)
         if templates is None:
             # An uncatalogued code must still say something useful to whoever reads the log.
             return f"{self.code} {self.params}" if self.params else self.code
         template = templates.get(lang, templates["id"])
-        values = _KeepMissing({k: _render_param(v) for k, v in self.params.items()})
+        values = _KeepMissing({k: _render_param(v, lang) for k, v in self.params.items()})
         return template.format_map(values)
 
     def __str__(self) -> str:
@@ -48,20 +54,20 @@ class RuleError(Exception):
 class SopDefinitionError(RuleError):
     """A malformed SOP definition: names the source, the step (if any) and the reason."""
 
-    def __init__(self, source: str, step: int | None, reason: str) -> None:
+    def __init__(self, source: str, step: int | None, reason: str, /, **params: object) -> None:
         self.source = source
         self.step = step
-        self.reason = reason
+        self.reason = RuleError(reason, params)
         if step is None:
-            super().__init__("sop_invalid", source=source, reason=reason)
+            super().__init__("sop_invalid", source=source, reason=self.reason)
         else:
-            super().__init__("sop_step_invalid", source=source, step=step, reason=reason)
+            super().__init__("sop_step_invalid", source=source, step=step, reason=self.reason)
 
 
 class SopImportError(RuleError):
-    """An SOP table that cannot be imported: names the 1-based line and the reason."""
+    """A problem in an SOP table being imported: the 1-based line (row) and the reason."""
 
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(self, line: int, reason: RuleError) -> None:
         self.line = line
         self.reason = reason
         super().__init__("sop_import_invalid", line=line, reason=reason)

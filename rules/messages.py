@@ -18,9 +18,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tindakan ini pada langkah {step} hanya untuk peran: {role}.",
         "en": "This action at step {step} is only for the role: {role}.",
     },
-    "not_assigned_jfu": {
-        "id": "Langkah {step} hanya dapat dikerjakan oleh JFU yang ditugaskan.",
-        "en": "Step {step} can only be done by the JFU assigned to it.",
+    "not_named_performer": {
+        "id": "Langkah {step} hanya dapat dikerjakan oleh pelaksana yang ditunjuk untuknya.",
+        "en": "Step {step} can only be done by the performer named for it.",
     },
     "step_not_current": {
         "id": "Langkah {step} bukan langkah saat ini (langkah saat ini: {current}).",
@@ -63,14 +63,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The field {field} is not valid.",
     },
     "assignee_required": {
-        "id": "Langkah {step} memerlukan JFU yang ditugaskan.",
-        "en": "Step {step} requires naming the assigned JFU.",
+        "id": "Langkah {step} memerlukan pelaksana yang ditunjuk untuk langkah {targets}.",
+        "en": "Step {step} requires naming the performer of step {targets}.",
+    },
+    "reassign_not_allowed": {
+        "id": "Pelaksana langkah {step} tidak ditunjuk per kasus; tidak ada yang dapat diganti.",
+        "en": "The performer of step {step} is not named case by case; nothing to replace.",
+    },
+    "same_assignee": {
+        "id": "Pelaksana yang dipilih sudah ditunjuk untuk langkah ini.",
+        "en": "The chosen performer is already named for this step.",
     },
     "reporter_required": {
         "id": "Nama dan kontak pelapor wajib diisi bila laporan dicatat atas nama orang lain.",
         "en": "The reporter's name and contact are required when recording on someone's behalf.",
     },
-    # Malformed SOP definitions and imports.
+    # Malformed SOP definitions and imports: the refusal, then the reason inside it.
     "sop_invalid": {
         "id": "Definisi SOP {source} tidak valid: {reason}",
         "en": "The SOP definition {source} is invalid: {reason}",
@@ -80,8 +88,143 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The SOP definition {source}, step {step}, is invalid: {reason}",
     },
     "sop_import_invalid": {
-        "id": "Tabel SOP tidak dapat diimpor, baris {line}: {reason}",
-        "en": "The SOP table cannot be imported, line {line}: {reason}",
+        "id": "Baris {line}: {reason}",
+        "en": "Row {line}: {reason}",
+    },
+    "sop_not_a_table": {
+        "id": "definisi harus berupa tabel kunci dan nilai.",
+        "en": "the definition must be a table of keys.",
+    },
+    "sop_missing_key": {"id": "kunci {name!r} tidak ada.", "en": "the key {name!r} is missing."},
+    "sop_unknown_key": {
+        "id": "kunci {name!r} tidak dikenal.",
+        "en": "the key {name!r} is not known.",
+    },
+    "sop_not_text": {"id": "{name} harus berupa teks.", "en": "{name} must be text."},
+    "sop_empty_text": {"id": "{name} tidak boleh kosong.", "en": "{name} must not be empty."},
+    "sop_not_a_code": {
+        "id": "{name} {value!r} harus berupa kode huruf kecil, angka dan tanda hubung.",
+        "en": "{name} {value!r} must be a code of lower-case letters, digits and hyphens.",
+    },
+    "sop_not_positive": {
+        "id": "{name} harus bilangan bulat positif.",
+        "en": "{name} must be a positive whole number.",
+    },
+    "sop_not_a_flag": {"id": "{name} harus ya atau tidak.", "en": "{name} must be true or false."},
+    "sop_not_a_list": {"id": "{name} harus berupa daftar.", "en": "{name} must be a list."},
+    "sop_bad_choice": {
+        "id": "{name} harus salah satu dari: {choices}.",
+        "en": "{name} must be one of: {choices}.",
+    },
+    "sop_too_few_steps": {
+        "id": "SOP memerlukan paling sedikit dua langkah.",
+        "en": "an SOP needs at least two steps.",
+    },
+    "sop_step_order": {
+        "id": "langkah harus bernomor 1..N berurutan: seharusnya {expected}, tertulis {found}.",
+        "en": "steps must be numbered 1..N in order: expected {expected}, found {found}.",
+    },
+    "sop_first_not_case": {
+        "id": "langkah pertama harus membuka kasus (laporan masalah).",
+        "en": "the first step must open the case (the report).",
+    },
+    "sop_case_not_first": {
+        "id": "hanya langkah pertama yang membuka kasus.",
+        "en": "only the first step opens the case.",
+    },
+    "sop_first_behaviour": {
+        "id": "langkah pertama membuka kasus; ia tidak menunjuk, mengembalikan atau menetapkan "
+        "prioritas.",
+        "en": "the first step opens the case; it cannot name, return or set the priority.",
+    },
+    "sop_names_missing": {
+        "id": "menunjuk pelaksana langkah {target}, yang tidak ada dalam SOP.",
+        "en": "names the performer of step {target}, which the SOP does not have.",
+    },
+    "sop_names_not_later": {
+        "id": "hanya dapat menunjuk pelaksana langkah sesudahnya, bukan langkah {target}.",
+        "en": "can only name the performer of a later step, not of step {target}.",
+    },
+    "sop_named_twice": {
+        "id": "pelaksana langkah {target} sudah ditunjuk oleh langkah lain.",
+        "en": "the performer of step {target} is already named by another step.",
+    },
+    "sop_return_target": {
+        "id": "hanya dapat mengembalikan ke langkah sebelumnya (bukan langkah pertama), "
+        "bukan ke langkah {target}.",
+        "en": "can only return to an earlier step after the first, not to step {target}.",
+    },
+    "sop_superuser_performs": {
+        "id": "superuser mengelola akun dan SOP, bukan pelaksana langkah.",
+        "en": "the superuser manages accounts and SOPs and performs no step.",
+    },
+    "sop_kelengkapan_twice": {
+        "id": "kelengkapan {item!r} tercantum dua kali.",
+        "en": "the required input {item!r} is listed twice.",
+    },
+    "sop_record_kind_unused": {
+        "id": "record_kind hanya untuk langkah yang menghasilkan instruksi atau laporan.",
+        "en": "record_kind is only for a step that outputs an instruction or a report.",
+    },
+    "sop_record_kind_reserved": {
+        "id": "jenis catatan {value!r} dipakai untuk pengembalian.",
+        "en": "the record kind {value!r} is kept for returns.",
+    },
+    "sop_unreadable": {"id": "tidak dapat dibaca: {reason}", "en": "cannot be read: {reason}"},
+    "sop_not_toml": {"id": "bukan TOML yang sah: {reason}", "en": "is not valid TOML: {reason}"},
+    "sop_import_no_header": {
+        "id": "tidak ada baris judul kolom dengan Kelengkapan, Waktu, Output (MUTU BAKU).",
+        "en": "no header row with Kelengkapan, Waktu, Output (MUTU BAKU).",
+    },
+    "sop_import_header_start": {
+        "id": "baris judul kolom harus diawali No dan Kegiatan.",
+        "en": "the header row must start with No and Kegiatan.",
+    },
+    "sop_import_no_steps": {
+        "id": "tabel tidak memuat satu langkah pun di bawah baris judul.",
+        "en": "the table holds no step below its header row.",
+    },
+    "sop_import_too_few_columns": {
+        "id": "terlalu sedikit kolom: seharusnya paling sedikit {expected}, terbaca {found}.",
+        "en": "too few columns: expected at least {expected}, found {found}.",
+    },
+    "sop_import_bad_number": {
+        "id": "nomor langkah {value!r} bukan angka.",
+        "en": "the step number {value!r} is not a number.",
+    },
+    "sop_import_duplicate_number": {
+        "id": "nomor langkah {number} muncul dua kali.",
+        "en": "the step number {number} appears twice.",
+    },
+    "sop_import_missing_number": {
+        "id": "langkah {number} tidak ada: langkah harus bernomor 1..N tanpa celah.",
+        "en": "step {number} is missing: steps must be numbered 1..N without gaps.",
+    },
+    "sop_import_bad_time": {
+        "id": 'waktu {value!r} tidak terbaca; tulis misalnya "10 menit", "1 jam", '
+        '"1,5 jam" atau "1 hari", atau kosongkan bila tanpa standar.',
+        "en": 'the time {value!r} cannot be read; write e.g. "10 minutes", "1 hour", '
+        '"1.5 hours" or "1 day", or leave it blank for no standard.',
+    },
+    "sop_import_no_activity": {
+        "id": "kolom Kegiatan kosong.",
+        "en": "the Kegiatan (activity) cell is empty.",
+    },
+    "sop_import_two_marks": {
+        "id": "lebih dari satu pelaksana ditandai ({columns}); pilih satu.",
+        "en": "more than one performer is marked ({columns}); choose one.",
+    },
+    "sop_import_no_performer": {
+        "id": "pelaksana langkah {step} belum dipilih.",
+        "en": "no performer is chosen for step {step}.",
+    },
+    "sop_import_column_unmapped": {
+        "id": "kolom pelaksana {column!r} belum dipetakan ke jabatan.",
+        "en": "the performer column {column!r} is not mapped to a position.",
+    },
+    "sop_import_mapping_unknown_step": {
+        "id": "pemetaan pelaksana untuk langkah {step}, yang tidak ada dalam tabel.",
+        "en": "a performer mapping for step {step}, which the table does not have.",
     },
     # Why a closed case did not follow the SOP exactly (rules.stats.conformance_reasons).
     "conformance_wrong_performer": {
@@ -93,8 +236,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Step {step} was skipped.",
     },
     "conformance_rework": {
-        "id": "Perbaikan dikembalikan untuk dikerjakan ulang ({rounds} putaran).",
-        "en": "The fix was sent back for rework ({rounds} rounds).",
+        "id": "Dikembalikan untuk dikerjakan ulang ({rounds} putaran).",
+        "en": "Sent back for rework ({rounds} rounds).",
     },
     "conformance_closed_early": {
         "id": "Ditutup lebih awal pada langkah {step}.",

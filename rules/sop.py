@@ -1,44 +1,45 @@
-"""The SOP as data: its steps, who performs them, their standards, and how a definition is read."""
+"""The SOP as data: its steps, who performs them, their standards and behaviours, read and checked.
 
-import functools
+Every special thing a step does is one of its properties: it opens the case (the first step),
+sets the priority, names the performer of later steps, may send the case back to an earlier
+step, writes the daily activity log entry (its output kind). Performers are positions
+(jabatan) named by a code; which positions exist is the database's business, not the rules'.
+"""
+
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from rules.enums import InstructionKind, OutputKind, ReportKind, Role
+from rules.enums import OutputKind, Role
 from rules.errors import RuleError, SopDefinitionError
 
-PORTAL_SOP_KEY = "pemeliharaan-portal"
-_PORTAL_SOP_FILE = Path(__file__).with_name("sops") / "pemeliharaan_portal.toml"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""The form of an SOP key, a position code and a record kind: lower-case words and hyphens."""
+KEY_LIMIT = 100
+CODE_LIMIT = 50
+RETURN_RECORD_KIND = "pengembalian"
+"""What a return to an earlier step records; no step produces it as its own output."""
 
-_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SOP_KEYS = frozenset({"key", "name", "version", "steps"})
-_REQUIRED_STEP_KEYS = frozenset({"number", "activity_id", "activity_en", "role", "output_kind"})
+_OPTIONAL_SOP_KEYS = frozenset({"name_en", "record_for_others", "close_early_by"})
+_REQUIRED_STEP_KEYS = frozenset({"number", "activity_id", "role", "output_kind"})
 _OPTIONAL_STEP_KEYS = frozenset(
     {
+        "activity_en",
         "kelengkapan",
         "standard_minutes",
         "output_label",
         "record_kind",
-        "names_assignee",
-        "by_assignee",
+        "names_performer_for",
         "may_return_to",
         "sets_priority",
     }
 )
-_Choice = TypeVar("_Choice", Role, OutputKind)
-_PERFORMER_ROLES = tuple(role for role in Role if role is not Role.SUPERUSER)
-# Which record kinds a step of each output kind may produce; a return for rework records
-# "pengembalian" by itself, so no step produces it as its normal output.
-_RECORD_KINDS: Mapping[OutputKind, frozenset[str]] = {
-    OutputKind.CASE: frozenset(),
-    OutputKind.INSTRUCTION: frozenset(InstructionKind),
-    OutputKind.REPORT: frozenset(ReportKind) - {ReportKind.PENGEMBALIAN},
-    OutputKind.LOG_ENTRY: frozenset(),
-}
+_STEP_OUTPUTS = (OutputKind.CASE, OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
+_RECORDS = frozenset({OutputKind.INSTRUCTION, OutputKind.REPORT})
 
 
 @dataclass(frozen=True)
@@ -48,26 +49,42 @@ class StepDef:
     number: int
     activity_id: str
     activity_en: str
-    role: Role
+    role: str
     kelengkapan: tuple[str, ...]
     standard_minutes: int | None
     output_kind: OutputKind
     output_label: str
     record_kind: str | None
-    names_assignee: bool = False
-    by_assignee: bool = False
+    names_performer_for: tuple[int, ...] = ()
+    named_by: int | None = None
+    """The earlier step that names this step's performer (derived from names_performer_for)."""
     may_return_to: int | None = None
     sets_priority: bool = False
+
+    @property
+    def names_assignee(self) -> bool:
+        """True when this step names the performer of later steps."""
+        return bool(self.names_performer_for)
+
+    @property
+    def by_assignee(self) -> bool:
+        """True when only the performer named at an earlier step may take this step."""
+        return self.named_by is not None
 
 
 @dataclass(frozen=True)
 class SopDefinition:
-    """A whole SOP: its identity and its steps, numbered 1..N."""
+    """A whole SOP: its identity, its steps numbered 1..N, and who may record and close."""
 
     key: str
     name: str
     version: int
     steps: tuple[StepDef, ...]
+    record_for_others: frozenset[str]
+    """Positions that may open a case on behalf of an outside reporter (phone, email, walk-in)."""
+    close_early_by: frozenset[str]
+    """Positions that may close a case before its last step, with a reason."""
+    name_en: str = ""
 
     def step(self, number: int) -> StepDef:
         """The step with this number, or RuleError "unknown_step"."""
@@ -100,44 +117,74 @@ class SopDefinition:
         self.step(number)
         return sum(step.standard_minutes or 0 for step in self.steps[number:])
 
+    @property
+    def positions(self) -> frozenset[str]:
+        """Every position this SOP names: performers, recorders and closers."""
+        performers = {step.role for step in self.steps}
+        return frozenset(performers | self.record_for_others | self.close_early_by)
+
+    @property
+    def named_steps(self) -> tuple[int, ...]:
+        """The steps whose performer an earlier step names."""
+        return tuple(step.number for step in self.steps if step.by_assignee)
+
 
 def sop_from_dict(data: Mapping[str, Any], source: str) -> SopDefinition:
     """Build an SOP from plain data (TOML/JSON), refusing anything malformed."""
     if not isinstance(data, Mapping):
-        raise SopDefinitionError(source, None, "the definition must be a table of keys")
-    _check_keys(data, _SOP_KEYS, _SOP_KEYS, source, None)
-    key = _text(data, "key", source, None)
-    if not _KEY_PATTERN.fullmatch(key):
-        raise SopDefinitionError(source, None, f"key {key!r} must be a lower-case slug")
+        raise SopDefinitionError(source, None, "sop_not_a_table")
+    _check_keys(data, _SOP_KEYS, _SOP_KEYS | _OPTIONAL_SOP_KEYS, source, None)
+    key = _slug(_text(data, "key", source, None), "key", KEY_LIMIT, source, None)
     name = _text(data, "name", source, None)
     version = _positive_int(data, "version", source, None)
     raw_steps = data["steps"]
     if not isinstance(raw_steps, list | tuple) or len(raw_steps) < 2:
         # One step could only be the report itself: nobody would handle the case.
-        raise SopDefinitionError(source, None, "'steps' must be a list of at least two steps")
-    steps = tuple(
-        _step_from_dict(raw, position, source) for position, raw in enumerate(raw_steps, 1)
+        raise SopDefinitionError(source, None, "sop_too_few_steps")
+    steps = _link_named(
+        tuple(_step_from_dict(raw, position, source) for position, raw in enumerate(raw_steps, 1)),
+        source,
     )
     _check_flow(steps, source)
-    return SopDefinition(key=key, name=name, version=version, steps=steps)
+    later = steps[1:]
+    return SopDefinition(
+        key=key,
+        name=name,
+        name_en=_text(data, "name_en", source, None, allow_empty=True, default=""),
+        version=version,
+        steps=steps,
+        # Unless the definition says otherwise: whoever performs a later step may record a
+        # report for an outside reporter, and whoever performs one not named case by case may
+        # close a case early.
+        record_for_others=_positions(
+            data, "record_for_others", {step.role for step in later}, source
+        ),
+        close_early_by=_positions(
+            data, "close_early_by", {step.role for step in later if not step.by_assignee}, source
+        ),
+    )
 
 
 def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
     if not isinstance(raw, Mapping):
-        raise SopDefinitionError(source, position, "a step must be a table of keys")
+        raise SopDefinitionError(source, position, "sop_not_a_table")
     _check_keys(
         raw, _REQUIRED_STEP_KEYS, _REQUIRED_STEP_KEYS | _OPTIONAL_STEP_KEYS, source, position
     )
     number = raw["number"]
     if not isinstance(number, int) or isinstance(number, bool) or number != position:
-        reason = f"steps must be numbered 1..N in order: expected {position}, found {number!r}"
-        raise SopDefinitionError(source, position, reason)
-    output_kind = _choice(raw, "output_kind", tuple(_RECORD_KINDS), source, number)
+        raise SopDefinitionError(
+            source, position, "sop_step_order", expected=position, found=number
+        )
+    output_kind = _output_kind(raw, source, number)
+    activity = _text(raw, "activity_id", source, number)
+    label = _text(raw, "output_label", source, number, allow_empty=True, default="")
     return StepDef(
         number=number,
-        activity_id=_text(raw, "activity_id", source, number),
-        activity_en=_text(raw, "activity_en", source, number),
-        role=_choice(raw, "role", _PERFORMER_ROLES, source, number),
+        activity_id=activity,
+        activity_en=_text(raw, "activity_en", source, number, allow_empty=True, default="")
+        or activity,
+        role=_position(raw["role"], "role", source, number),
         kelengkapan=_kelengkapan(raw.get("kelengkapan", []), source, number),
         standard_minutes=(
             _positive_int(raw, "standard_minutes", source, number)
@@ -145,10 +192,9 @@ def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
             else None
         ),
         output_kind=output_kind,
-        output_label=_text(raw, "output_label", source, number, allow_empty=True, default=""),
-        record_kind=_record_kind(raw.get("record_kind"), output_kind, source, number),
-        names_assignee=_flag(raw, "names_assignee", source, number),
-        by_assignee=_flag(raw, "by_assignee", source, number),
+        output_label=label,
+        record_kind=_record_kind(raw.get("record_kind"), output_kind, label, source, number),
+        names_performer_for=_step_numbers(raw.get("names_performer_for", []), source, number),
         may_return_to=(
             _positive_int(raw, "may_return_to", source, number) if "may_return_to" in raw else None
         ),
@@ -156,30 +202,36 @@ def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
     )
 
 
+def _link_named(steps: tuple[StepDef, ...], source: str) -> tuple[StepDef, ...]:
+    """Mark each step whose performer an earlier step names, refusing impossible targets."""
+    named_by: dict[int, int] = {}
+    for step in steps:
+        for target in step.names_performer_for:
+            if not 1 <= target <= len(steps):
+                raise SopDefinitionError(source, step.number, "sop_names_missing", target=target)
+            if target <= step.number:
+                raise SopDefinitionError(source, step.number, "sop_names_not_later", target=target)
+            if target in named_by:
+                raise SopDefinitionError(source, step.number, "sop_named_twice", target=target)
+            named_by[target] = step.number
+    return tuple(replace(step, named_by=named_by.get(step.number)) for step in steps)
+
+
 def _check_flow(steps: tuple[StepDef, ...], source: str) -> None:
-    """Check what only the steps together can tell: the case, the assignment, the returns."""
-    first, last = steps[0], steps[-1]
+    """Check what only the steps together can tell: the case, the returns."""
+    first = steps[0]
     if first.output_kind is not OutputKind.CASE:
-        raise SopDefinitionError(source, first.number, "the first step must output the case")
-    naming = [step.number for step in steps if step.names_assignee]
-    if len(naming) > 1:
-        raise SopDefinitionError(source, naming[1], "only one step may name an assignee")
+        raise SopDefinitionError(source, first.number, "sop_first_not_case")
+    if first.names_performer_for or first.may_return_to is not None or first.sets_priority:
+        raise SopDefinitionError(source, first.number, "sop_first_behaviour")
     for step in steps[1:]:
         if step.output_kind is OutputKind.CASE:
-            raise SopDefinitionError(source, step.number, "only the first step outputs the case")
-        if step.by_assignee and not (naming and naming[0] < step.number):
-            reason = "by_assignee needs an earlier step that names the assignee"
-            raise SopDefinitionError(source, step.number, reason)
+            raise SopDefinitionError(source, step.number, "sop_case_not_first")
+        # The first step is the report itself, done once when the case opens.
         if step.may_return_to is not None and not first.number < step.may_return_to < step.number:
-            # The first step is the report itself, done once when the case opens.
-            reason = "may_return_to must point to an earlier step after the first"
-            raise SopDefinitionError(source, step.number, reason)
-    if first.names_assignee or first.by_assignee or first.may_return_to is not None:
-        reason = "the first step opens the case and cannot assign, be assigned or return"
-        raise SopDefinitionError(source, first.number, reason)
-    if last.names_assignee:
-        reason = "the last step cannot name an assignee: no later step would be done by them"
-        raise SopDefinitionError(source, last.number, reason)
+            raise SopDefinitionError(
+                source, step.number, "sop_return_target", target=step.may_return_to
+            )
 
 
 def _check_keys(
@@ -191,11 +243,11 @@ def _check_keys(
 ) -> None:
     missing = sorted(required - raw.keys())
     if missing:
-        raise SopDefinitionError(source, step, f"missing key {missing[0]!r}")
+        raise SopDefinitionError(source, step, "sop_missing_key", name=missing[0])
     # Unknown keys are refused so that a misspelt flag cannot silently fall back to its default.
     unknown = sorted(str(key) for key in raw.keys() - allowed)
     if unknown:
-        raise SopDefinitionError(source, step, f"unknown key {unknown[0]!r}")
+        raise SopDefinitionError(source, step, "sop_unknown_key", name=unknown[0])
 
 
 def _text(
@@ -209,68 +261,119 @@ def _text(
 ) -> str:
     value = raw.get(name, default)
     if not isinstance(value, str):
-        raise SopDefinitionError(source, step, f"{name!r} must be text")
+        raise SopDefinitionError(source, step, "sop_not_text", name=name)
     value = value.strip()
     if not value and not allow_empty:
-        raise SopDefinitionError(source, step, f"{name!r} must not be empty")
+        raise SopDefinitionError(source, step, "sop_empty_text", name=name)
     return value
+
+
+def _slug(value: str, name: str, limit: int, source: str, step: int | None) -> str:
+    if len(value) > limit or not SLUG.fullmatch(value):
+        raise SopDefinitionError(source, step, "sop_not_a_code", name=name, value=value)
+    return value
+
+
+def _position(value: object, name: str, source: str, step: int | None) -> str:
+    if not isinstance(value, str):
+        raise SopDefinitionError(source, step, "sop_not_text", name=name)
+    code = _slug(value.strip(), name, CODE_LIMIT, source, step)
+    if code == Role.SUPERUSER:
+        # A superuser manages accounts and the SOPs; performing steps is for positions.
+        raise SopDefinitionError(source, step, "sop_superuser_performs")
+    return code
+
+
+def _positions(
+    raw: Mapping[str, Any], name: str, default: Iterable[str], source: str
+) -> frozenset[str]:
+    if name not in raw:
+        return frozenset(default)
+    value = raw[name]
+    if not isinstance(value, list | tuple):
+        raise SopDefinitionError(source, None, "sop_not_a_list", name=name)
+    return frozenset(_position(item, name, source, None) for item in value)
 
 
 def _positive_int(raw: Mapping[str, Any], name: str, source: str, step: int | None) -> int:
     value = raw[name]
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SopDefinitionError(source, step, f"{name!r} must be a positive whole number")
+        raise SopDefinitionError(source, step, "sop_not_positive", name=name)
     return value
+
+
+def _step_numbers(value: object, source: str, step: int) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    ):
+        raise SopDefinitionError(source, step, "sop_not_a_list", name="names_performer_for")
+    return tuple(sorted(set(value)))
 
 
 def _flag(raw: Mapping[str, Any], name: str, source: str, step: int) -> bool:
     value = raw.get(name, False)
     if not isinstance(value, bool):
-        raise SopDefinitionError(source, step, f"{name!r} must be true or false")
+        raise SopDefinitionError(source, step, "sop_not_a_flag", name=name)
     return value
 
 
-def _choice(
-    raw: Mapping[str, Any], name: str, choices: tuple[_Choice, ...], source: str, step: int
-) -> _Choice:
-    value = raw[name]
-    for choice in choices:
-        if value == choice.value:
-            return choice
-    allowed = ", ".join(choice.value for choice in choices)
-    raise SopDefinitionError(source, step, f"{name!r} must be one of: {allowed}")
+def _output_kind(raw: Mapping[str, Any], source: str, step: int) -> OutputKind:
+    value = raw["output_kind"]
+    for kind in _STEP_OUTPUTS:
+        if value == kind.value:
+            return kind
+    choices = [kind.value for kind in _STEP_OUTPUTS]
+    raise SopDefinitionError(source, step, "sop_bad_choice", name="output_kind", choices=choices)
 
 
 def _kelengkapan(value: object, source: str, step: int) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(
         isinstance(item, str) and item.strip() for item in value
     ):
-        raise SopDefinitionError(source, step, "'kelengkapan' must be a list of non-empty texts")
+        raise SopDefinitionError(source, step, "sop_not_a_list", name="kelengkapan")
     items = tuple(item.strip() for item in value)
-    if len({item.casefold() for item in items}) != len(items):
-        raise SopDefinitionError(source, step, "'kelengkapan' lists an item twice")
+    seen: set[str] = set()
+    for item in items:
+        if item.casefold() in seen:
+            raise SopDefinitionError(source, step, "sop_kelengkapan_twice", item=item)
+        seen.add(item.casefold())
     return items
 
 
-def _record_kind(value: object, output_kind: OutputKind, source: str, step: int) -> str | None:
-    allowed = _RECORD_KINDS[output_kind]
-    if value is None and output_kind is not OutputKind.INSTRUCTION:
+def record_kind_for(label: str, number: int) -> str:
+    """The record kind a step's output is filed under: its label as a code, else `langkah-N`."""
+    code = re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")[:CODE_LIMIT].strip("-")
+    return code if code and code != RETURN_RECORD_KIND else f"langkah-{number}"
+
+
+def _record_kind(
+    value: object, output_kind: OutputKind, label: str, source: str, step: int
+) -> str | None:
+    if output_kind not in _RECORDS:
+        if value is not None:
+            raise SopDefinitionError(source, step, "sop_record_kind_unused")
         return None
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(sorted(allowed)) or "none"
-        reason = f"'record_kind' for output_kind {output_kind.value!r} must be one of: {choices}"
-        raise SopDefinitionError(source, step, reason)
-    return value
+    if value is None:
+        return record_kind_for(label, step)
+    code = _position(value, "record_kind", source, step)
+    if code == RETURN_RECORD_KIND:
+        raise SopDefinitionError(source, step, "sop_record_kind_reserved", value=code)
+    return code
 
 
 def sop_to_dict(sop: SopDefinition) -> dict[str, Any]:
     """Plain data for an SOP (TOML/JSON-friendly: absent keys stand for None)."""
-    return {
+    data: dict[str, Any] = {
         "key": sop.key,
         "name": sop.name,
         "version": sop.version,
+        "record_for_others": sorted(sop.record_for_others),
+        "close_early_by": sorted(sop.close_early_by),
         "steps": [_step_to_dict(step) for step in sop.steps],
     }
+    if sop.name_en:
+        data["name_en"] = sop.name_en
+    return data
 
 
 def _step_to_dict(step: StepDef) -> dict[str, Any]:
@@ -278,12 +381,11 @@ def _step_to_dict(step: StepDef) -> dict[str, Any]:
         "number": step.number,
         "activity_id": step.activity_id,
         "activity_en": step.activity_en,
-        "role": step.role.value,
+        "role": step.role,
         "kelengkapan": list(step.kelengkapan),
         "output_kind": step.output_kind.value,
         "output_label": step.output_label,
-        "names_assignee": step.names_assignee,
-        "by_assignee": step.by_assignee,
+        "names_performer_for": list(step.names_performer_for),
         "sets_priority": step.sets_priority,
     }
     optional = {
@@ -302,13 +404,7 @@ def load_sop_file(path: str | Path) -> SopDefinition:
         with path.open("rb") as file:
             data = tomllib.load(file)
     except OSError as exc:
-        raise SopDefinitionError(str(path), None, f"cannot be read: {exc.strerror}") from exc
+        raise SopDefinitionError(str(path), None, "sop_unreadable", reason=exc.strerror) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SopDefinitionError(str(path), None, f"is not valid TOML: {exc}") from exc
+        raise SopDefinitionError(str(path), None, "sop_not_toml", reason=str(exc)) from exc
     return sop_from_dict(data, str(path))
-
-
-@functools.cache
-def portal_sop() -> SopDefinition:
-    """The SOP "Pemeliharaan Portal Website DJKI" shipped with SOP Desk."""
-    return load_sop_file(_PORTAL_SOP_FILE)

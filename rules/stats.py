@@ -9,7 +9,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rules.enums import EARLY_CLOSE_ROLES, STAFF_ROLES, Role
 from rules.errors import RuleError
 from rules.sop import SopDefinition
 
@@ -141,7 +140,7 @@ class ConformanceRun:
 
     step: int
     round: int
-    performer_roles: frozenset[Role]
+    performer_roles: frozenset[str]
     outcome: str
 
 
@@ -157,7 +156,7 @@ class Nonconformity:
         return RuleError(self.code, self.params).message(lang)
 
 
-def accepted_roles(sop: SopDefinition, step: int, outcome: str) -> frozenset[Role]:
+def accepted_roles(sop: SopDefinition, step: int, outcome: str) -> frozenset[str]:
     """The roles that may finish a pass at a step with this outcome, as the transitions allow.
 
     The first step is the reporter's, or staff's recording for an outside reporter; an early
@@ -165,9 +164,9 @@ def accepted_roles(sop: SopDefinition, step: int, outcome: str) -> frozenset[Rol
     """
     definition = sop.step(step)
     if outcome == OUTCOME_CLOSED_EARLY:
-        return EARLY_CLOSE_ROLES
+        return sop.close_early_by
     if step == sop.first_step:
-        return frozenset({definition.role, *STAFF_ROLES})
+        return frozenset({definition.role, *sop.record_for_others})
     return frozenset({definition.role})
 
 
@@ -187,7 +186,7 @@ def conformance_reasons(sop: SopDefinition, runs: Sequence[ConformanceRun]) -> l
             reasons.append(
                 Nonconformity(
                     "conformance_wrong_performer",
-                    {"step": run.step, "role": sorted(role.value for role in expected)},
+                    {"step": run.step, "role": sorted(expected)},
                 )
             )
     completed = {run.step for run in runs if run.outcome == OUTCOME_COMPLETED}

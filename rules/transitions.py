@@ -6,16 +6,12 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from rules.enums import (
-    EARLY_CLOSE_ROLES,
-    STAFF_ROLES,
     Action,
     CaseStatus,
     Channel,
     CloseReason,
     OutputKind,
     Priority,
-    ReportKind,
-    Role,
 )
 from rules.errors import RuleError
 from rules.payload import (
@@ -25,7 +21,7 @@ from rules.payload import (
     optional_text,
     ticked_kelengkapan,
 )
-from rules.sop import SopDefinition, StepDef
+from rules.sop import RETURN_RECORD_KIND, SopDefinition, StepDef
 
 TITLE_LIMIT = 200
 URL_LIMIT = 2_000
@@ -34,7 +30,7 @@ REPORTER_LIMIT = 200
 
 @dataclass(frozen=True)
 class CaseState:
-    """Where a case stands: status, current step, assigned JFU and rework rounds so far."""
+    """Where a case stands: status, current step, its named performer, rework rounds so far."""
 
     status: CaseStatus
     current_step: int | None
@@ -44,10 +40,10 @@ class CaseState:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who asks for an action: an account id and the roles it holds."""
+    """Who asks for an action: an account id and the positions (role codes) it holds."""
 
     id: int
-    roles: frozenset[Role]
+    roles: frozenset[str]
 
 
 class Effect(StrEnum):
@@ -57,6 +53,7 @@ class Effect(StrEnum):
     ADVANCE = "advance"  # to the next step, or CLOSED after the last
     RETURN = "return"  # back to the step's may_return_to, one more rework round
     CLOSE_EARLY = "close_early"  # CLOSED_EARLY, with a reason
+    REASSIGN = "reassign"  # another named performer for the step in progress, same step
 
 
 TRANSITIONS: Mapping[tuple[CaseStatus | None, Action], Effect] = MappingProxyType(
@@ -65,6 +62,7 @@ TRANSITIONS: Mapping[tuple[CaseStatus | None, Action], Effect] = MappingProxyTyp
         (CaseStatus.OPEN, Action.COMPLETE): Effect.ADVANCE,
         (CaseStatus.OPEN, Action.RETURN_FOR_REWORK): Effect.RETURN,
         (CaseStatus.OPEN, Action.CLOSE_EARLY): Effect.CLOSE_EARLY,
+        (CaseStatus.OPEN, Action.REASSIGN): Effect.REASSIGN,
     }
 )
 """(status before, action) → effect; None stands for "no case yet". A closed case allows nothing."""
@@ -81,19 +79,19 @@ class Outcome:
     fields: Mapping[str, object]
     before: CaseState | None
     after: CaseState
-    next_actionable_step: int | None
 
 
 def may_report(sop: SopDefinition, actor: Actor) -> bool:
     """Whether this actor may open a case, for themselves or for an outside reporter."""
-    return sop.step(sop.first_step).role in actor.roles or bool(actor.roles & STAFF_ROLES)
+    return sop.step(sop.first_step).role in actor.roles or bool(actor.roles & sop.record_for_others)
 
 
 def report_case(sop: SopDefinition, actor: Actor, payload: Mapping[str, object]) -> Outcome:
     """Open a case: the first step, done by its role or by staff for an outside reporter."""
     first = sop.step(sop.first_step)
     if not may_report(sop, actor):
-        raise RuleError("wrong_role", step=first.number, role=[first.role, *sorted(STAFF_ROLES)])
+        recorders = sorted(sop.record_for_others - {first.role})
+        raise RuleError("wrong_role", step=first.number, role=[first.role, *recorders])
     on_behalf = first.role not in actor.roles
     fields = _report_fields(first, payload, on_behalf)
     after = CaseState(CaseStatus.OPEN, sop.next_step(first.number))
@@ -147,6 +145,8 @@ def decide(
         return _complete(sop, state, step, payload)
     if effect is Effect.RETURN:
         return _return_for_rework(state, step, payload)
+    if effect is Effect.REASSIGN:
+        return _reassign(sop, state, step, payload)
     return _close_early(state, step, payload)
 
 
@@ -181,16 +181,24 @@ def _guard(sop: SopDefinition, state: CaseState, actor: Actor, action: Action) -
         raise RuleError("action_not_allowed", action=action)
     step = sop.step(state.current_step)
     if effect is Effect.CLOSE_EARLY:
-        if not actor.roles & EARLY_CLOSE_ROLES:
-            raise RuleError("wrong_role", step=step.number, role=sorted(EARLY_CLOSE_ROLES))
+        if not actor.roles & sop.close_early_by:
+            raise RuleError("wrong_role", step=step.number, role=sorted(sop.close_early_by))
+        return step
+    if effect is Effect.REASSIGN:
+        # Whoever holds the position that names the performer may name another one.
+        if step.named_by is None:
+            raise RuleError("reassign_not_allowed", step=step.number)
+        naming = sop.step(step.named_by)
+        if naming.role not in actor.roles:
+            raise RuleError("wrong_role", step=naming.number, role=naming.role)
         return step
     if effect is Effect.RETURN and step.may_return_to is None:
         raise RuleError("return_not_allowed", step=step.number)
-    # Holding the step's role is the only way in: a superuser manages accounts, not cases.
+    # Holding the step's position is the only way in: a superuser manages accounts, not cases.
     if step.role not in actor.roles:
         raise RuleError("wrong_role", step=step.number, role=step.role)
     if step.by_assignee and actor.id != state.assignee_id:
-        raise RuleError("not_assigned_jfu", step=step.number)
+        raise RuleError("not_named_performer", step=step.number)
     return step
 
 
@@ -209,6 +217,7 @@ def _complete(
     if step.names_assignee:
         assignee_id = _assignee(payload, step)
         fields["assignee_id"] = assignee_id
+        fields["assignee_for"] = list(step.names_performer_for)
     if step.sets_priority:
         fields["priority"] = optional_choice(payload, "priority", Priority)
     next_step = sop.next_step(step.number)
@@ -223,7 +232,7 @@ def _assignee(payload: Mapping[str, object], step: StepDef) -> int:
     except RuleError:
         assignee_id = None
     if assignee_id is None:
-        raise RuleError("assignee_required", step=step.number)
+        raise RuleError("assignee_required", step=step.number, targets=step.names_performer_for)
     return assignee_id
 
 
@@ -235,14 +244,30 @@ def _return_for_rework(state: CaseState, step: StepDef, payload: Mapping[str, ob
     fields: dict[str, object] = {"step": step.number, "reason": reason, "to_step": back_to}
     after = CaseState(CaseStatus.OPEN, back_to, state.assignee_id, state.rework_round + 1)
     return _outcome(
-        Action.RETURN_FOR_REWORK,
-        step,
-        OutputKind.REPORT,
-        ReportKind.PENGEMBALIAN,
-        fields,
-        state,
-        after,
+        Action.RETURN_FOR_REWORK, step, OutputKind.REPORT, RETURN_RECORD_KIND, fields, state, after
     )
+
+
+def _reassign(
+    sop: SopDefinition, state: CaseState, step: StepDef, payload: Mapping[str, object]
+) -> Outcome:
+    assert step.named_by is not None  # checked by the guard
+    naming = sop.step(step.named_by)
+    assignee_id = _assignee(payload, naming)
+    if assignee_id == state.assignee_id:
+        raise RuleError("same_assignee", step=step.number)
+    reason = optional_text(payload, "reason")
+    if reason is None:
+        raise RuleError("reason_required")
+    fields: dict[str, object] = {
+        "step": step.number,
+        "assignee_id": assignee_id,
+        "assignee_for": list(naming.names_performer_for),
+        "previous_assignee_id": state.assignee_id,
+        "reason": reason,
+    }
+    after = CaseState(state.status, state.current_step, assignee_id, state.rework_round)
+    return _outcome(Action.REASSIGN, step, OutputKind.REASSIGNMENT, None, fields, state, after)
 
 
 def _close_early(state: CaseState, step: StepDef, payload: Mapping[str, object]) -> Outcome:
@@ -275,7 +300,6 @@ def _outcome(
         fields=MappingProxyType(fields),
         before=before,
         after=after,
-        next_actionable_step=after.current_step,
     )
 
 
@@ -289,12 +313,12 @@ def check_invariants(sop: SopDefinition, state: CaseState) -> None:
         raise AssertionError(f"assignee id must be positive: {state}")
     if state.rework_round > 0 and not any(step.may_return_to for step in sop.steps):
         raise AssertionError(f"rework round without a step that may return: {state}")
-    if state.assignee_id is not None and not any(step.names_assignee for step in sop.steps):
-        raise AssertionError(f"assignee without a step that names one: {state}")
+    if state.assignee_id is not None and not sop.named_steps:
+        raise AssertionError(f"named performer without a step that names one: {state}")
     if state.current_step is None:
         return
     # The first step is the report itself: an existing case is always past it.
     if not sop.first_step < state.current_step <= sop.last_step:
         raise AssertionError(f"current step out of range: {state}")
     if sop.step(state.current_step).by_assignee and state.assignee_id is None:
-        raise AssertionError(f"step done by the assignee reached without one: {state}")
+        raise AssertionError(f"step of a named performer reached without one: {state}")

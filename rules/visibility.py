@@ -2,22 +2,18 @@
 
 from collections.abc import Collection
 
-from rules.enums import Role, Visibility
-
-_WIDEST_FIRST = (
-    (frozenset({Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.SUPERUSER}), Visibility.ALL),
-    (frozenset({Role.JFU}), Visibility.ASSIGNED),
-    (frozenset({Role.PENGGUNA}), Visibility.OWN_REPORTS),
-)
+from rules.enums import Visibility
 
 
-def case_visibility(roles: Collection[Role]) -> frozenset[Visibility]:
-    """The scopes an account's roles open: all cases, the ones directed to it, its own reports.
+def case_visibility(scopes: Collection[Visibility | str]) -> frozenset[Visibility]:
+    """The scopes an account's positions open, added up: all cases absorbs the others.
 
-    Scopes add up: a JFU who also reports problems sees both the cases directed to them and the
-    cases they reported.
+    Each position opens one scope (a property of the position, kept with it): all cases, the
+    cases directed to the account (named for a step, or waiting for its position), or the
+    cases it reported. A JFU who also reports problems sees both the cases directed to them and
+    the cases they reported; an account with no position sees none.
     """
-    scopes = {scope for opening, scope in _WIDEST_FIRST if not opening.isdisjoint(roles)}
-    if Visibility.ALL in scopes:
+    opened = {Visibility(scope) for scope in scopes} - {Visibility.NONE}
+    if Visibility.ALL in opened:
         return frozenset({Visibility.ALL})
-    return frozenset(scopes) or frozenset({Visibility.NONE})
+    return frozenset(opened) or frozenset({Visibility.NONE})

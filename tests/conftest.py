@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from admin_app import create_app
 from models import Account, Role, db
 from rules.enums import Role as RoleCode
-from tests.integration.sop_walk import Team
 from tests.pg import PostgresServer, test_server
+from tests.support.walk import Team
 
 TEST_PASSWORD = "uji-sandi-Panjang-42"
 _hash_cache: dict[str, str] = {}

@@ -35,9 +35,15 @@ def register_views(admin: Admin) -> None:
         )
     )
     admin.add_view(AuditView(AuditEvent, name=_l("Jejak audit"), endpoint="audit", url="audit"))
-    from models import Account, NonWorkingDay
+    from .sop_import import SopImportView
+    from .sops import SopLibraryView
 
-    from .accounts import AccountView, NonWorkingDayView
+    admin.add_view(SopLibraryView(name=_l("Pustaka SOP"), endpoint="sop", url="sops"))
+    admin.add_view(SopImportView(name=_l("Impor SOP"), endpoint="sop_import", url="sops/import"))
+    from models import Account, NonWorkingDay, Role
+
+    from .accounts import AccountView
+    from .holidays import NonWorkingDayView
 
     admin.add_view(
         AccountView(
@@ -45,6 +51,17 @@ def register_views(admin: Admin) -> None:
             name=_l("Akun & peran"),
             endpoint="account",
             url="accounts",
+            category=ADMINISTRATION,
+        )
+    )
+    from .positions import PositionView
+
+    admin.add_view(
+        PositionView(
+            Role,
+            name=_l("Jabatan"),
+            endpoint="position",
+            url="positions",
             category=ADMINISTRATION,
         )
     )

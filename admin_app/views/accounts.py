@@ -1,106 +1,55 @@
-"""Administrasi: accounts and their roles, and the days off added to the working calendar."""
+"""Administrasi → Akun & peran: accounts, the positions they hold, their passwords."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import BaseForm
 from flask_admin.helpers import get_form_data
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
-from sqlalchemy.exc import SQLAlchemyError
-from wtforms import (
-    BooleanField,
-    DateField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models import Account, NonWorkingDay, NonWorkingKind, Role, db
-from models.errors import ServiceError
+from models import Account, Role, db
 from models.passwords import MAX_LENGTH, MIN_LENGTH
 from models.services import account_admin
 from models.services.accounts import create_account
-from models.services.calendar import add_day_off, remove_day_off
-from rules import EARLIEST_DAY, LATEST_DAY
-from rules.enums import Role as RoleCode
+from models.services.positions import cases_waiting_on
 
 from .. import labels
 from ..formatting import local_time
-from ..forms import AppForm, plausible_day
-from ..i18n import error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
-from .filters import IS, ChoiceFilter, LocalDateBetweenFilter
-
-T = TypeVar("T")
+from .filters import IS, LiveOptions
+from .service_call import REQUIRED, Form, commit_or_refuse
 
 PASSWORD_HINT = _l(
     "Minimal %(min_length)s karakter, tidak memuat nama pengguna, dan bukan kata sandi yang umum.",
     min_length=MIN_LENGTH,
 )
 EMAIL_FORMAT = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Alamat email tidak sah."))
-REQUIRED = _l("Wajib diisi.")
-
-
-def _choices(table: dict) -> list[tuple[str, Any]]:
-    return labels.choices(table)
-
-
-def _select(table: dict) -> list[SelectChoice]:
-    return [SelectChoice(value, text) for value, text in _choices(table)]
-
-
-class Form(AppForm, BaseForm):
-    """Flask-Admin's form base, with every message in the user's language."""
-
-
-def _apply(view: SecureModelView, work: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run a service call and commit: (True, its result); on refusal show why and roll back."""
-    try:
-        result = work()
-        db.session.commit()
-    except ServiceError as err:
-        db.session.rollback()
-        flash(error_message(err), "error")
-        return False, None
-    except SQLAlchemyError as exc:
-        view.handle_view_exception(exc)  # rolls back and shows a plain message
-        return False, None
-    return True, result
-
-
-def _day(value: date) -> str:
-    return f"{value.strftime('%d-%m-%Y')} ({format_date(value, 'EEEE')})"
-
 
 # -- accounts ---------------------------------------------------------------------------------
 
 
-class RoleFilter(BaseSQLAFilter):
-    """Accounts holding one role; an unknown role is refused (400)."""
+class RoleFilter(LiveOptions, BaseSQLAFilter):
+    """Accounts holding one position; an unknown position is refused (400)."""
 
     def __init__(self, name: Any) -> None:
-        super().__init__(Account.id, name, options=_choices(labels.ROLE))
+        super().__init__(Account.id, name, options=labels.position_choices)
 
     def validate(self, value: Any) -> bool:
-        return value in {code.value for code in RoleCode}
+        return value in {code for code, _name in self.current_options()}
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        return query.filter(Account.roles.any(Role.code == RoleCode(value)))
+        return query.filter(Account.roles.any(Role.code == value))
 
     def operation(self) -> Any:
         return IS
@@ -123,9 +72,10 @@ class ActiveFilter(BaseSQLAFilter):
 
 
 def _role_field(label: Any) -> SelectMultipleField:
+    # The choices are the positions there are now, set on each form (positions are data).
     return SelectMultipleField(
         label,
-        choices=_select(labels.ROLE),
+        choices=[],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         description=_l("Centang satu peran atau lebih."),
@@ -182,6 +132,9 @@ class AccountEditForm(Form):
             "Akun nonaktif tidak dapat masuk dan sesinya berakhir."
         ),
     )
+    confirm_stuck = BooleanField(
+        _l("Saya mengerti: kasus-kasus di atas perlu ditunjuk pelaksana lain."),
+    )
 
 
 class PasswordResetForm(Form):
@@ -193,7 +146,7 @@ class PasswordResetForm(Form):
 
 def _account_fmt(view: Any, context: Any, model: Account, name: str) -> Any:
     if name == "roles":
-        return ", ".join(sorted(labels.label(labels.ROLE, code) for code in model.role_codes))
+        return ", ".join(sorted(labels.position(code) for code in model.role_codes))
     if name == "active":
         return _("Ya") if model.active else _("Tidak")
     if name in ("last_login_at", "created_at"):
@@ -251,20 +204,31 @@ class AccountView(SecureModelView):
     def get_edit_form(self) -> type[BaseForm]:
         return AccountEditForm
 
+    def create_form(self, obj: Any = None) -> BaseForm:
+        form = super().create_form(obj)
+        form.roles.choices = labels.position_choices()
+        return form
+
     def edit_form(self, obj: Account | None = None) -> BaseForm:
         data = {}
         if obj is not None:
             data = {
                 "full_name": obj.full_name,
                 "email": obj.email,
-                "roles": sorted(code.value for code in obj.role_codes),
+                "roles": sorted(obj.role_codes),
                 "active": obj.active,
             }
-        return self._edit_form_class(get_form_data(), data=data)
+        form = self._edit_form_class(get_form_data(), data=data)
+        form.roles.choices = labels.position_choices()
+        stuck = cases_waiting_on(db.session, obj.id) if obj is not None else []
+        self._template_args["stuck_cases"] = stuck
+        if not stuck:
+            del form.confirm_stuck
+        return form
 
     def create_model(self, form: Any) -> Account | bool:
         """Create through the service: username and password policy, roles, audit."""
-        ok, account = _apply(
+        ok, account = commit_or_refuse(
             self,
             lambda: create_account(
                 db.session,
@@ -279,8 +243,22 @@ class AccountView(SecureModelView):
         return account if ok and account else False
 
     def update_model(self, form: Any, model: Account) -> bool:
-        """Edit through the service; it refuses self-deactivation and losing the last superuser."""
-        ok, _result = _apply(
+        """Edit through the service; it refuses self-deactivation and losing the last superuser.
+
+        Deactivating an account, or taking a position from it, that a running case waits on
+        (its named performer) asks for a confirmation first: the case then needs another
+        performer, named on the case page.
+        """
+        if self._strands_cases(form, model) and not form.confirm_stuck.data:
+            flash(
+                _(
+                    "Kasus yang menunggu akun ini akan terhenti. Centang konfirmasi di bawah, "
+                    "lalu tunjuk pelaksana lain pada halaman kasusnya."
+                ),
+                "warning",
+            )
+            return False
+        ok, _result = commit_or_refuse(
             self,
             lambda: account_admin.update_account(
                 db.session,
@@ -293,6 +271,17 @@ class AccountView(SecureModelView):
             ),
         )
         return ok
+
+    @staticmethod
+    def _strands_cases(form: Any, model: Account) -> bool:
+        """True when the edit leaves a case waiting on this account unable to go on."""
+        stuck = cases_waiting_on(db.session, model.id)
+        if not stuck:
+            return False
+        if not form.active.data:
+            return True
+        kept = set(form.roles.data or [])
+        return any(case.waiting_role not in kept for case in stuck)
 
     def delete_model(self, model: Account) -> bool:
         abort(403)  # accounts are deactivated, never deleted (the matrix grants no DELETE)
@@ -313,7 +302,7 @@ class AccountView(SecureModelView):
         return (body, status) if status != 200 else body
 
     def _reset(self, account: Account, password: str) -> bool:
-        ok, _result = _apply(
+        ok, _result = commit_or_refuse(
             self,
             lambda: account_admin.reset_password(db.session, current_user.id, account, password),
         )
@@ -329,118 +318,3 @@ class AccountView(SecureModelView):
             "success",
         )
         return True
-
-
-# -- non-working days -------------------------------------------------------------------------
-
-
-class YearFilter(BaseSQLAFilter):
-    """Days off in one calendar year."""
-
-    def validate(self, value: Any) -> bool:
-        return (
-            isinstance(value, str)
-            and value.isdecimal()
-            and len(value) == 4
-            and EARLIEST_DAY.year <= int(value) <= LATEST_DAY.year
-        )
-
-    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        year = int(value)
-        column = self.get_column(alias)
-        return query.filter(column.between(date(year, 1, 1), date(year, 12, 31)))
-
-    def operation(self) -> Any:
-        return _l("sama dengan")
-
-
-class NonWorkingDayForm(Form):
-    """A day off: the date, what it is called, and why it is not worked."""
-
-    day = DateField(
-        _l("Tanggal"),
-        validators=[DataRequired(message=_l("Tanggal wajib diisi.")), plausible_day],
-    )
-    name = StringField(
-        _l("Nama"),
-        validators=[DataRequired(message=REQUIRED), Length(max=200)],
-        description=_l("Mis. Cuti bersama Idulfitri, atau Penutupan kantor (pemadaman listrik)."),
-    )
-    kind = SelectField(
-        _l("Jenis"),
-        choices=_select(labels.NON_WORKING_KIND),
-        default=NonWorkingKind.CUTI_BERSAMA.value,
-    )
-
-
-def _day_fmt(view: Any, context: Any, model: NonWorkingDay, name: str) -> Any:
-    if name == "day":
-        return _day(model.day)
-    if name == "kind":
-        return labels.label(labels.NON_WORKING_KIND, model.kind)
-    if name == "created_by_id":
-        account = db.session.get(Account, model.created_by_id) if model.created_by_id else None
-        return account.full_name if account else "—"
-    if name == "created_at":
-        return local_time(model.created_at)
-    return getattr(model, name)
-
-
-class NonWorkingDayView(SecureModelView):
-    """Days off beyond the national holidays: managers look, superusers add and remove."""
-
-    screen = Screen.NON_WORKING_DAYS
-    form = NonWorkingDayForm
-    column_list = ("day", "name", "kind", "created_by_id")
-    column_details_list = ("id", "day", "name", "kind", "created_by_id", "created_at")
-    column_labels = {
-        "id": _l("No"),
-        "day": _l("Tanggal"),
-        "name": _l("Nama"),
-        "kind": _l("Jenis"),
-        "created_by_id": _l("Ditambahkan oleh"),
-        "created_at": _l("Ditambahkan pada"),
-    }
-    column_formatters = {name: _day_fmt for name in ("day", "kind", "created_by_id", "created_at")}
-    column_sortable_list = ("day", "name", "kind")
-    column_default_sort = ("day", True)
-    column_searchable_list = ("name",)
-    column_filters = (
-        ChoiceFilter(NonWorkingDay.kind, _l("Jenis"), options=_choices(labels.NON_WORKING_KIND)),
-        YearFilter(NonWorkingDay.day, _l("Tahun")),
-        LocalDateBetweenFilter(NonWorkingDay.day, _l("Tanggal")),
-    )
-    # Flask-Admin's bulk delete would remove rows without moving the due times back.
-    action_disallowed_list = ["delete"]
-    list_template = "admin/holiday_list.html"
-    create_template = "admin/holiday_create.html"
-
-    @staticmethod
-    def _calendar_settings() -> dict[str, Any]:
-        cfg = current_app.config["SOPDESK"]
-        return {"tz_name": cfg.TIMEZONE, "week_spec": cfg.work_week}
-
-    def create_model(self, form: Any) -> NonWorkingDay | bool:
-        """Add the day through the service, which moves the due times of steps in progress."""
-        ok, row = _apply(
-            self,
-            lambda: add_day_off(
-                db.session,
-                actor_id=current_user.id,
-                day=form.day.data,
-                name=form.name.data or "",
-                kind=NonWorkingKind(form.kind.data),
-                **self._calendar_settings(),
-            ),
-        )
-        return row if ok and row else False
-
-    def delete_model(self, model: NonWorkingDay) -> bool:
-        """Remove the day through the service, which moves the due times back."""
-        ok, _result = _apply(
-            self,
-            lambda: remove_day_off(
-                db.session, actor_id=current_user.id, row=model, **self._calendar_settings()
-            ),
-        )
-        return ok

@@ -21,7 +21,7 @@ from models import db
 
 from ..formatting import local_time
 from ..i18n import msgid
-from ..permissions import Perm, Screen, allowed
+from ..permissions import Perm, Screen, user_may
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +44,22 @@ _VIEW_PERMS = {
 
 
 class SecureMixin:
-    """Login required; the permission matrix decides who enters, who sees the menu, who acts."""
+    """Login required; the grants decide who enters, who sees the menu, who acts."""
 
     screen: ClassVar[Screen]
+    guard: ClassVar[Perm] = Perm.VIEW
+    """What the user must be granted on the screen to enter this view at all."""
+    in_menu: ClassVar[bool] = True
 
     def may(self, perm: Perm) -> bool:
         """True when the signed-in user may do `perm` on this screen."""
-        return bool(current_user.is_authenticated) and allowed(
-            current_user.role_codes, self.screen, perm
-        )
+        return user_may(self.screen, perm)
 
     def is_accessible(self) -> bool:
-        return self.may(Perm.VIEW)
+        return self.may(self.guard)
 
     def is_visible(self) -> bool:
-        return self.may(Perm.VIEW)
+        return self.in_menu and self.may(self.guard)
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
@@ -169,6 +170,15 @@ class SecureModelView(SecureMixin, ModelView):
                     400, description=_("Nilai filter tidak sah untuk %(name)s.", name=known[1].name)
                 )
         return super()._get_list_filter_args()
+
+    def _get_filter_groups(self) -> Any:
+        """The filters and their options as they are now (positions and SOPs are data)."""
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                options = self._filters[item["index"]].get_options(self)
+                item["options"] = [(key, str(text)) for key, text in options] if options else None
+        return groups
 
     def get_filter_arg(self, index: int, flt: BaseFilter) -> str:
         """The URL key of a filter, from its untranslated (Indonesian) name and operation.

@@ -1,4 +1,9 @@
-"""Cases: the list with search and filters, the new-case form, the case page and its action form."""
+"""Cases: the list with search and filters, the new-case form, the case page and its action form.
+
+The forms follow the case's SOP: which SOP a new case runs on, and for the step in progress its
+kelengkapan, its output's label, whom it may name and where it may return, all read from the
+step's properties.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,13 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, Role, db
 from models.services import cases as svc
 from models.services.export import ExportKind
+from models.services.sop_library import longest_sop, runnable_versions
 from models.services.timing import case_timing
 from models.services.visibility import visible_cases
 from rules.enums import Action, CaseStatus
-from rules.enums import Role as RoleCode
 from rules.errors import RuleError
-from rules.transitions import allowed_actions
+from rules.sop import SopDefinition, StepDef
+from rules.transitions import allowed_actions, may_report
 
 from .. import clock, labels
 from ..exports import CsvExportMixin
@@ -32,9 +38,14 @@ from ..forms import AppForm
 from ..i18n import error_message
 from ..permissions import Perm, Screen
 from .base import SecureModelView
-from .filters import ChoiceFilter, LocalDateBetweenFilter, OverStandardFilter, PerformerFilter
-
-STEP_CHOICES = tuple((str(n), _l("Langkah %(n)s", n=n)) for n in range(1, 10))
+from .filters import (
+    ChoiceFilter,
+    LocalDateBetweenFilter,
+    OverStandardFilter,
+    PerformerFilter,
+    SopFilter,
+    step_choices,
+)
 
 
 def _select(table: dict) -> list[SelectChoice]:
@@ -42,8 +53,10 @@ def _select(table: dict) -> list[SelectChoice]:
 
 
 class NewCaseForm(AppForm, Form):
-    """Step 1: what is wrong, where, how it was reported and, for staff, who reported it."""
+    """The first step: which SOP, what is wrong, where, how it was reported and by whom."""
 
+    # Choices are the published SOPs, filled in per request (one SOP: the field is hidden).
+    sop = SelectField(_l("SOP"), choices=[], validate_choice=True)
     title = StringField(_l("Judul masalah"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Uraian masalah"), validators=[DataRequired(), Length(max=10_000)]
@@ -70,12 +83,15 @@ def _fmt(view: Any, context: Any, model: Case, name: str) -> Any:
         "status": labels.STATUS,
         "priority": labels.PRIORITY,
         "channel": labels.CHANNEL,
-        "waiting_role": labels.ROLE,
     }
     if name in tables:
         return labels.label(tables[name], value)
+    if name == "waiting_role":
+        return labels.position(value)
     if name == "created_at":
         return local_time(value)
+    if name == "sop_version":
+        return labels.sop_name(model.sop_version.sop)
     if name == "title":
         return Markup('<a href="{}">{}</a>').format(
             url_for("case.details_view", id=model.id), value
@@ -92,6 +108,7 @@ class CaseView(CsvExportMixin, SecureModelView):
     column_list = (
         "id",
         "title",
+        "sop_version",
         "status",
         "current_step",
         "waiting_role",
@@ -103,6 +120,7 @@ class CaseView(CsvExportMixin, SecureModelView):
     column_labels = {
         "id": _l("No"),
         "title": _l("Judul"),
+        "sop_version": _l("SOP"),
         "status": _l("Status"),
         "current_step": _l("Langkah"),
         "waiting_role": _l("Menunggu"),
@@ -113,15 +131,24 @@ class CaseView(CsvExportMixin, SecureModelView):
     }
     column_formatters = {
         name: _fmt
-        for name in ("title", "status", "priority", "channel", "waiting_role", "created_at")
+        for name in (
+            "title",
+            "sop_version",
+            "status",
+            "priority",
+            "channel",
+            "waiting_role",
+            "created_at",
+        )
     }
     column_sortable_list = ("id", "title", "status", "current_step", "priority", "created_at")
     column_default_sort = ("created_at", True)
     column_searchable_list = ("title", "reporter_name")
     # The names' msgids make the filters' URL keys (flt0_status_adalah): keep them.
     column_filters = (
+        SopFilter(Case.sop_version_id, _l("SOP")),
         ChoiceFilter(Case.status, _l("Status"), options=labels.choices(labels.STATUS)),
-        ChoiceFilter(Case.current_step, _l("Langkah"), options=STEP_CHOICES),
+        ChoiceFilter(Case.current_step, _l("Langkah"), options=step_choices),
         ChoiceFilter(Case.priority, _l("Prioritas"), options=labels.choices(labels.PRIORITY)),
         PerformerFilter(Case.id, _l("Pelaksana")),
         OverStandardFilter(Case.id, _l("Melebihi standar")),
@@ -133,16 +160,50 @@ class CaseView(CsvExportMixin, SecureModelView):
     def scope(self, query: Any) -> Any:
         return query.filter(visible_cases(current_user))
 
+    def export_arguments(self, view_args: Any) -> dict[str, Any]:
+        """Step columns for the longest SOP exported: the filtered SOP's, else any SOP's."""
+        keys = [
+            value
+            for index, _name, value in view_args.filters or []
+            if isinstance(self._filters[index], SopFilter)
+        ]
+        return {"steps": longest_sop(db.session, keys[0] if keys else None)}
+
     def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
         return url_for(".details_view", id=model.id)
 
+    def create_form(self, obj: Any = None) -> Form:
+        """The form with the published SOPs this user may open a case under, default first."""
+        form = super().create_form(obj)
+        versions = _runnable_for_user()
+        if len(versions) > 1:
+            form.sop.choices = [(v.key, labels.sop_name(v.sop)) for v in versions]
+            form.sop.data = form.sop.data or versions[0].key
+        else:  # one SOP (or none): nothing to ask
+            del form.sop
+        self._template_args["first_steps"] = {
+            v.key: (labels.activity(v.sop.step(v.sop.first_step)), _records_for_others(v.sop))
+            for v in versions
+        }
+        return form
+
     def create_model(self, form: Form) -> Case | bool:
-        """Open the case through the service (step 1); a refusal keeps the form as typed."""
+        """Open the case through the service (the first step); a refusal keeps the form as typed."""
         payload = {name: field.data for name, field in form._fields.items()}
         payload["url"] = payload.pop("page_url")
-        payload["kelengkapan"] = ["telepon"] if payload.get("channel") == "telepon" else []
+        versions = _runnable_for_user()
+        sop_key = payload.pop("sop", None) or (versions[0].key if versions else None)
+        # The phone as kelengkapan of a first step that names one: noted when it was the channel.
+        payload["kelengkapan"] = [payload["channel"]] if payload.get("channel") else []
         try:
-            result = svc.report(db.session, current_user, payload, clock.now(), clock.calendar())
+            result = svc.report(
+                db.session,
+                current_user,
+                payload,
+                clock.now(),
+                clock.calendar(),
+                sop_key=sop_key,
+            )
             db.session.commit()
         except RuleError as err:
             db.session.rollback()
@@ -176,6 +237,7 @@ class CaseView(CsvExportMixin, SecureModelView):
             .limit(200)
         ).all()
         step = sop.step(case.current_step) if case.current_step else None
+        naming = sop.step(step.named_by) if step and step.named_by else None
         body = self.render(
             self.details_template,
             case=case,
@@ -186,7 +248,8 @@ class CaseView(CsvExportMixin, SecureModelView):
             audit=audit,
             actions=[a.value for a in actions],
             step=step,
-            jfus=self._jfus() if step and step.names_assignee else [],
+            naming=naming,
+            candidates=_candidates(sop, step if step and step.names_assignee else naming),
             form_data=form_data or {},
             priorities=labels.choices(labels.PRIORITY),
             close_reasons=labels.choices(labels.CLOSE_REASON),
@@ -203,17 +266,6 @@ class CaseView(CsvExportMixin, SecureModelView):
             ):
                 by_run.setdefault(record.step_run_id, []).append(record)
         return by_run
-
-    @staticmethod
-    def _jfus() -> list[Account]:
-        return list(
-            db.session.scalars(
-                sa.select(Account)
-                .join(Account.roles)
-                .where(Role.code == RoleCode.JFU, Account.active.is_(True))
-                .order_by(Account.full_name)
-            )
-        )
 
     @expose("/act/", methods=("POST",))
     def act_view(self) -> Any:
@@ -251,9 +303,33 @@ class CaseView(CsvExportMixin, SecureModelView):
         return redirect(url_for(".details_view", id=case.id))
 
 
+def _runnable_for_user() -> list[Any]:
+    """The published SOP versions the signed-in user may open a case under, default first."""
+    actor = svc.actor_of(current_user)
+    return [v for v in runnable_versions(db.session) if may_report(v.sop, actor)]
+
+
+def _records_for_others(sop: SopDefinition) -> bool:
+    """True when the signed-in user would record a report for someone else under this SOP."""
+    return sop.step(sop.first_step).role not in current_user.role_codes
+
+
+def _candidates(sop: SopDefinition, naming: StepDef | None) -> list[Account]:
+    """The active accounts a naming step may name: holders of every position it names for."""
+    if naming is None:
+        return []
+    positions = {sop.step(number).role for number in naming.names_performer_for}
+    stmt = sa.select(Account).where(Account.active.is_(True)).order_by(Account.full_name)
+    for code in positions:
+        stmt = stmt.where(Account.roles.any(Role.code == code))
+    return list(db.session.scalars(stmt))
+
+
 def _done_message(action: Action, step: int) -> str:
     if action is Action.COMPLETE:
         return _("Langkah %(step)s selesai dicatat.", step=step)
     if action is Action.RETURN_FOR_REWORK:
-        return _("Laporan dikembalikan ke JFU untuk perbaikan ulang.")
+        return _("Kasus dikembalikan untuk dikerjakan ulang.")
+    if action is Action.REASSIGN:
+        return _("Pelaksana lain ditunjuk untuk langkah %(step)s.", step=step)
     return _("Kasus ditutup lebih awal.")

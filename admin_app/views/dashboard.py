@@ -23,12 +23,14 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from models import db
 from models.services import stats
 from models.services.days import day_start
 from models.services.export import FORMULA_STARTS
+from models.services.sop_library import library
 from rules import is_plausible_day
 from rules.errors import RuleError
 from rules.sop import SopDefinition
@@ -40,6 +42,7 @@ from ..i18n import error_message, get_locale_language
 from ..labels import activity
 from ..permissions import Perm, Screen
 from .base import SecureView
+from .filters import sop_choices
 
 DEFAULT_DAYS = 90
 """The period shown when none is chosen: the last 90 days, today included."""
@@ -60,8 +63,8 @@ LABELS: dict[str, Any] = {
         "not_reworked": _l("Tanpa pengulangan"),
         "conforming": _l("Sesuai SOP"),
         "nonconforming": _l("Tidak sesuai SOP"),
-        "open_directed": _l("Kasus terbuka yang ditugaskan"),
-        "fixes": _l("Perbaikan selesai dalam periode"),
+        "open_directed": _l("Kasus terbuka yang menunjuknya"),
+        "fixes": _l("Langkah selesai dalam periode"),
         "reported": _l("Dilaporkan"),
         "completed": _l("Selesai"),
         "week_within": _l("Selesai dalam total SOP (%, sumbu kanan)"),
@@ -75,7 +78,7 @@ LABELS: dict[str, Any] = {
         "lead": _l("Waktu penyelesaian kasus terhadap total SOP"),
         "rework": _l("Tingkat pengulangan perbaikan"),
         "conformance": _l("Kepatuhan terhadap SOP"),
-        "jfu": _l("Beban kerja JFU"),
+        "named": _l("Beban kerja pelaksana yang ditunjuk"),
         "weekly": _l("Tren mingguan"),
     },
     # key: (heading on the page, CSV header in Indonesian, CSV header in English)
@@ -112,19 +115,19 @@ LABELS: dict[str, Any] = {
         ),
         "measure": (_l("Ukuran"), "ukuran", "measure"),
         "value": (_l("Nilai"), "nilai", "value"),
-        "jfu": (_l("JFU"), "jfu", "jfu"),
+        "named": (_l("Pelaksana"), "pelaksana", "performer"),
         "username": (_l("Nama pengguna"), "nama_pengguna", "username"),
         "open_directed": (
             _l("Kasus terbuka ditugaskan"),
             "kasus_terbuka_ditugaskan",
             "open_cases_assigned",
         ),
-        "waiting_fix": (_l("Menunggu perbaikan"), "menunggu_perbaikan", "waiting_for_fix"),
-        "fixes": (_l("Perbaikan selesai"), "perbaikan_selesai", "fixes_completed"),
+        "waiting_fix": (_l("Menunggunya sekarang"), "menunggu_sekarang", "waiting_now"),
+        "fixes": (_l("Langkah selesai"), "langkah_selesai", "steps_completed"),
         "median_fix": (
-            _l("Median perbaikan (menit)"),
-            "median_perbaikan_menit",
-            "median_fix_minutes",
+            _l("Median langkah (menit)"),
+            "median_langkah_menit",
+            "median_step_minutes",
         ),
         "week": (_l("Minggu"), "minggu", "week"),
         "monday": (_l("Mulai (Senin)"), "mulai_senin", "starts_monday"),
@@ -209,6 +212,9 @@ COLORS = {
 # a table, across the page, in half of it, in a third.
 NARROW, WIDE, HALF, THIRD = 590, 1060, 480, 330
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# The standard library's ElementTree, even where lxml is installed (python-docx brings it): the
+# same SVG whatever is installed, with no namespace beyond SVG's own.
+pygal_etree.to_etree()
 # pygal signs its SVG with comments holding URLs, and always embeds a script with its config
 # for the tooltips it would load from a CDN: neither belongs on an intranet page.
 _UNWANTED = re.compile(r"<!--.*?-->|<script\b[^>]*>.*?</script>", re.DOTALL)
@@ -220,6 +226,8 @@ class Period:
 
     first: date
     last: date
+    sop: str | None = None
+    """The key of the SOP the figures are about; None: the default SOP."""
 
     def bounds(self, tz: str) -> tuple[datetime, datetime]:
         """The period as instants [start, end): midnight of the first day to after the last."""
@@ -227,8 +235,9 @@ class Period:
 
     @property
     def args(self) -> dict[str, str]:
-        """The query string of this period."""
-        return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        """The query string of this period (and of the SOP chosen)."""
+        args = {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        return args | ({"sop": self.sop} if self.sop else {})
 
 
 def _parse_day(name: str, today: date | None) -> date | None:
@@ -260,7 +269,10 @@ def period_from_request(today: date) -> Period:
         abort(400, description=_("Tanggal awal harus sebelum atau sama dengan tanggal akhir."))
     if (last - first).days + 1 > MAX_DAYS:
         abort(400, description=_("Periode paling panjang %(days)s hari.", days=MAX_DAYS))
-    return Period(first, last)
+    sop = request.args.get("sop", "").strip() or None
+    if sop is not None and sop not in {row.key for row in library(db.session)}:
+        abort(400, description=_("SOP tidak dikenal: %(key)s", key=sop))
+    return Period(first, last, sop)
 
 
 def _cursor() -> stats.Cursor | None:
@@ -440,11 +452,11 @@ def build_tables(data: stats.Dashboard) -> dict[str, Table]:
                 ("conformance", "share", closed.conformance),
             ],
         ),
-        "jfu": Table(
-            "jfu",
-            charts["jfu"],
+        "named": Table(
+            "named",
+            charts["named"],
             _columns(
-                ("jfu", "text"),
+                ("named", "text"),
                 ("username", "text"),
                 ("open_directed", "count"),
                 ("waiting_fix", "count"),
@@ -454,14 +466,14 @@ def build_tables(data: stats.Dashboard) -> dict[str, Table]:
             ),
             [
                 {
-                    "jfu": row.name,
+                    "named": row.name,
                     "username": row.username,
                     "open_directed": row.open_directed,
                     "waiting_fix": row.waiting_fix,
                     "fixes": row.fixes,
                     "median_fix": row.median_fix,
                 }
-                for row in data.jfus
+                for row in data.named
             ],
         ),
         "weekly": Table(
@@ -611,7 +623,7 @@ def build_charts(
     open_rows = tables["open"].rows
     timed = [row for row in tables["times"].rows if row["standard"] is not None]
     timed_steps = [row for row in tables["steps"].rows if row["standard"] is not None]
-    jfus = tables["jfu"].rows[::-1]  # pygal draws the first label at the bottom
+    named = tables["named"].rows[::-1]  # pygal draws the first label at the bottom
     weeks = tables["weekly"].rows
     steps_options = {"x_title": axis["step"], "x_labels": []}
     pie_options = {"inner_radius": 0.55, "value_formatter": _number_value, "print_values": True}
@@ -688,15 +700,15 @@ def build_charts(
             height=220,
             **pie_options,
         ),
-        "jfu": _draw(
+        "named": _draw(
             pygal.HorizontalBar,
             [
-                (series["open_directed"], COLORS["navy"], [row["open_directed"] for row in jfus]),
-                (series["fixes"], COLORS["teal"], [row["fixes"] for row in jfus]),
+                (series["open_directed"], COLORS["navy"], [row["open_directed"] for row in named]),
+                (series["fixes"], COLORS["teal"], [row["fixes"] for row in named]),
             ],
-            x_labels=[row["jfu"] for row in jfus],
+            x_labels=[row["named"] for row in named],
             value_formatter=_number_value,
-            height=max(200, 40 + 36 * len(jfus)),
+            height=max(200, 40 + 36 * len(named)),
         ),
         "weekly": _draw(
             pygal.Line,
@@ -738,7 +750,9 @@ class DashboardView(SecureView):
     def _figures(self, period: Period) -> stats.Dashboard:
         tz = current_app.config["TIMEZONE"]
         start, end = period.bounds(tz)
-        return stats.dashboard(db.session, start, end, clock.now(), tz, after=_cursor())
+        return stats.dashboard(
+            db.session, start, end, clock.now(), tz, after=_cursor(), key=period.sop
+        )
 
     def _today(self) -> date:
         return clock.now().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
@@ -765,6 +779,7 @@ class DashboardView(SecureView):
                 else None
             ),
             paged=request.args.get("after") is not None,
+            sops=sop_choices(),
             default_days=DEFAULT_DAYS,
         )
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 
-from models import Account, StepRun
+from models import Account, SopVersion, StepRun, db
 from models.services.days import between_days
-from rules import is_plausible_day
+from models.services.sop_library import library, stored_definitions
+from rules import RETURN_RECORD_KIND, OutputKind, is_plausible_day
 
-from .. import clock
+from .. import clock, labels
 from ..labels import YES_NO
 
 # Operations are lazy: Flask-Admin asks for them once, when the view is built. Their msgids also
@@ -24,11 +25,27 @@ BETWEEN = _l("antara")
 USERNAME = _l("nama pengguna")
 
 
-class ChoiceFilter(FilterEqual):
-    """Equals one of a fixed set of choices; any other value is refused (400)."""
+class LiveOptions:
+    """Options given as a function are read when a list is shown, not once when the view is
+    built: positions, SOPs and their steps are data (SecureModelView asks each request)."""
+
+    options: Any
+
+    def get_options(self, view: Any) -> Any:
+        if callable(self.options):
+            return self.options() if has_request_context() else None
+        return self.options
+
+    def current_options(self) -> list[tuple[str, Any]]:
+        """The options as they are now."""
+        return list(self.options() if callable(self.options) else self.options or ())
+
+
+class ChoiceFilter(LiveOptions, FilterEqual):
+    """Equals one of a set of choices (fixed, or read when asked); any other is refused (400)."""
 
     def validate(self, value: Any) -> bool:
-        return value in {str(key) for key, _text in self.options}
+        return value in {str(key) for key, _text in self.current_options()}
 
     def operation(self) -> Any:
         return IS
@@ -96,3 +113,48 @@ class PerformerFilter(BaseSQLAFilter):
 
     def operation(self) -> Any:
         return USERNAME
+
+
+def step_choices() -> list[tuple[str, Any]]:
+    """Step numbers up to the longest SOP stored, for a step filter."""
+    longest = max((len(version.sop.steps) for version in stored_definitions(db.session)), default=0)
+    return [(str(n), _l("Langkah %(n)s", n=n)) for n in range(1, longest + 1)]
+
+
+def sop_choices() -> list[tuple[str, Any]]:
+    """Every SOP of the library by key, named in the reader's language, for an SOP filter."""
+    return [(sop.key, labels.sop_name(sop.versions[-1].sop)) for sop in library(db.session)]
+
+
+def record_kind_choices(output_kind: OutputKind) -> Any:
+    """The record kinds the stored SOPs give outputs of this kind (and a return, for reports)."""
+
+    def choices() -> list[tuple[str, str]]:
+        kinds = {
+            step.record_kind
+            for version in stored_definitions(db.session)
+            for step in version.sop.steps
+            if step.output_kind is output_kind and step.record_kind
+        }
+        if output_kind is OutputKind.REPORT:
+            kinds.add(RETURN_RECORD_KIND)
+        return [(kind, labels.record_kind(kind)) for kind in sorted(kinds)]
+
+    return choices
+
+
+class SopFilter(LiveOptions, BaseSQLAFilter):
+    """Cases (or their records) of one SOP of the library, by its key."""
+
+    def __init__(self, column: Any, name: Any) -> None:
+        super().__init__(column, name, options=sop_choices)
+
+    def validate(self, value: Any) -> bool:
+        return value in {key for key, _name in self.current_options()}
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        versions = sa.select(SopVersion.id).where(SopVersion.key == value)
+        return query.filter(self.get_column(alias).in_(versions))
+
+    def operation(self) -> Any:
+        return IS

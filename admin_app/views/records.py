@@ -27,13 +27,14 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, db
 from models.services.export import ExportKind
 from models.services.visibility import sees_all_cases, visible_case_ids
+from rules.enums import OutputKind
 
 from .. import labels
 from ..exports import CsvExportMixin
 from ..formatting import local_time
 from ..permissions import Screen
 from .base import SecureModelView
-from .filters import IS, USERNAME, ChoiceFilter, LocalDateBetweenFilter
+from .filters import IS, USERNAME, ChoiceFilter, LocalDateBetweenFilter, record_kind_choices
 
 LONG_DATE = "EEEE, d MMMM y"
 """CLDR pattern of a day written out: "Senin, 23 November 2026", "Monday, 23 November 2026"."""
@@ -144,8 +145,7 @@ def _full_text(view: Any, context: Any, model: Any, name: str) -> Any:
 
 
 def _kind(view: Any, context: Any, model: Any, name: str) -> str:
-    table = labels.INSTRUCTION_KIND if isinstance(model, Instruction) else labels.REPORT_KIND
-    return labels.label(table, model.kind)
+    return labels.record_kind(model.kind)
 
 
 def _corrects(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -269,7 +269,7 @@ class _StepOutputView(ReadOnlyHistoryView):
 
 
 class InstructionView(_StepOutputView):
-    """Instruksi: policies (step 2), orders (3) and directions to a JFU (6)."""
+    """Instruksi: the instructions the SOPs' steps give (the portal's policy, order, direction)."""
 
     screen = Screen.INSTRUCTIONS
     loads = ("case", "author", "addressee")
@@ -288,7 +288,7 @@ class InstructionView(_StepOutputView):
     )
     column_filters = (
         ChoiceFilter(
-            Instruction.kind, _l("Jenis"), options=labels.choices(labels.INSTRUCTION_KIND)
+            Instruction.kind, _l("Jenis"), options=record_kind_choices(OutputKind.INSTRUCTION)
         ),
         UsernameFilter(Instruction.author_id, _l("Penulis")),
         NumberFilter(Instruction.case_id, CASE),
@@ -297,7 +297,7 @@ class InstructionView(_StepOutputView):
 
 
 class ReportView(_StepOutputView):
-    """Laporan: analysis (4), solution (5), fix (7), acceptance or return for rework (8)."""
+    """Laporan: the reports the SOPs' steps write, and returns for rework."""
 
     screen = Screen.REPORTS
     column_list = ("id", "case", "kind", "text", "author", "created_at", "corrects")
@@ -312,7 +312,7 @@ class ReportView(_StepOutputView):
         "corrected_by",
     )
     column_filters = (
-        ChoiceFilter(Report.kind, _l("Jenis"), options=labels.choices(labels.REPORT_KIND)),
+        ChoiceFilter(Report.kind, _l("Jenis"), options=record_kind_choices(OutputKind.REPORT)),
         UsernameFilter(Report.author_id, _l("Penulis")),
         NumberFilter(Report.case_id, CASE),
         LocalDateBetweenFilter(Report.created_at, _l("Tanggal")),

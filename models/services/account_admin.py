@@ -35,7 +35,7 @@ def snapshot(account: Account) -> dict[str, Any]:
     return {
         "full_name": account.full_name,
         "email": account.email,
-        "roles": sorted(code.value for code in account.role_codes),
+        "roles": sorted(account.role_codes),
         "active": account.active,
     }
 
@@ -83,7 +83,8 @@ def update_account(
     if not full_name:
         raise ServiceError("full_name_required")
     email = clean_email(email)
-    codes = sorted(set(parse_roles(roles)))
+    role_rows = parse_roles(session, roles)
+    codes = [role.code for role in role_rows]
     if account.id == actor_id and not active:
         raise ServiceError("cannot_deactivate_self")
     stays_superuser = active and RoleCode.SUPERUSER in codes
@@ -97,7 +98,7 @@ def update_account(
     before = snapshot(account)
     account.full_name = full_name
     account.email = email
-    account.roles = list(session.scalars(sa.select(Role).where(Role.code.in_(codes))))
+    account.roles = role_rows
     account.active = active
     after = snapshot(account)
     changed = [key for key in before if before[key] != after[key]]

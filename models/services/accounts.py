@@ -19,19 +19,19 @@ from . import audit
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,50}$")
 
 
-def parse_roles(codes: Iterable[str]) -> list[RoleCode]:
-    """Role codes from user input; an unknown one is refused with the choices."""
-    parsed = []
-    for code in codes:
-        try:
-            parsed.append(RoleCode(code.strip().lower()))
-        except ValueError:
-            raise ServiceError(
-                "unknown_role", role=code, choices=", ".join(r.value for r in RoleCode)
-            ) from None
-    if not parsed:
+def parse_roles(session: Session, codes: Iterable[str]) -> list[Role]:
+    """The positions named by codes from user input; an unknown one is refused with the choices."""
+    wanted = sorted({code.strip().lower() for code in codes})
+    if not wanted:
         raise ServiceError("role_required")
-    return parsed
+    found = {
+        role.code: role for role in session.scalars(sa.select(Role).where(Role.code.in_(wanted)))
+    }
+    for code in wanted:
+        if code not in found:
+            choices = session.scalars(sa.select(Role.code).order_by(Role.code)).all()
+            raise ServiceError("unknown_role", role=code, choices=", ".join(choices))
+    return [found[code] for code in wanted]
 
 
 def check_password(password: str, username: str) -> None:
@@ -63,14 +63,14 @@ def create_account(
         raise ServiceError("invalid_username")
     if not full_name.strip():
         raise ServiceError("full_name_required")
-    codes = parse_roles(roles)
+    role_rows = parse_roles(session, roles)
+    codes = [role.code for role in role_rows]
     check_password(password, username)
     if username_taken(session, username):
         raise ServiceError("duplicate_username", username=username)
-    role_rows = session.execute(sa.select(Role).where(Role.code.in_(codes))).scalars().all()
     account = Account(username=username, full_name=full_name.strip(), email=email or None)
     account.set_password(password)
-    account.roles = list(role_rows)
+    account.roles = role_rows
     session.add(account)
     session.flush()
     audit.record(

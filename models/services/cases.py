@@ -1,4 +1,8 @@
-"""The SOP's actions on a case: lock it, ask the rules, write run, output and audit at once."""
+"""The SOP's actions on a case: lock it, ask the rules, write run, output and audit at once.
+
+Nothing here knows a step number: what a step does (open the case, name a performer, return,
+set the priority, write the daily log) is read from the case's own SOP version.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.calendar import WorkingCalendar
-from rules.enums import Action, CaseStatus, OutputKind, Role
-from rules.sop import PORTAL_SOP_KEY, SopDefinition, StepDef
+from rules.enums import Action, CaseStatus, OutputKind
+from rules.sop import SopDefinition, StepDef
+from rules.stats import OUTCOME_CLOSED_EARLY, OUTCOME_COMPLETED, OUTCOME_RETURNED
 from rules.transitions import Actor, CaseState, Outcome, decide, report_case
 
 from ..accounts import Account
@@ -21,7 +26,7 @@ from ..cases import Case, StepRun
 from ..errors import ServiceError
 from ..records import Instruction, LogEntry, Report
 from . import audit, notices
-from .sop_versions import current_version
+from .sop_library import version_for_new_case
 
 Payload = Mapping[str, object]
 OutputRecord = Instruction | Report | LogEntry
@@ -59,6 +64,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "status": case.status,
         "current_step": case.current_step,
         "waiting_role": case.waiting_role,
+        "waiting_account_id": case.waiting_account_id,
         "assignee_id": case.assignee_id,
         "rework_rounds": case.rework_rounds,
         "priority": case.priority,
@@ -110,7 +116,10 @@ def _move_case(case: Case, sop: SopDefinition, outcome: Outcome, now: datetime) 
     after = outcome.after
     case.status = after.status
     case.current_step = after.current_step
-    case.waiting_role = sop.step(after.current_step).role if after.current_step else None
+    waiting = sop.step(after.current_step) if after.current_step else None
+    case.waiting_role = waiting.role if waiting else None
+    # The queue of the named performer, when the waiting step's performer is named.
+    case.waiting_account_id = after.assignee_id if waiting and waiting.by_assignee else None
     case.assignee_id = after.assignee_id
     case.rework_rounds = after.rework_round
     if after.status is not CaseStatus.OPEN:
@@ -125,10 +134,10 @@ def report(
     calendar: WorkingCalendar,
     *,
     started_at: datetime | None = None,
-    sop_key: str = PORTAL_SOP_KEY,
+    sop_key: str | None = None,
 ) -> ActionResult:
-    """Step 1: open a case for a reported problem (by the reporter, or by staff for them)."""
-    version = current_version(session, sop_key)
+    """The first step: open a case under the SOP `sop_key` (the default SOP when None)."""
+    version = version_for_new_case(session, sop_key)
     sop = version.sop
     outcome = report_case(sop, actor_of(actor), payload)
     fields = outcome.fields
@@ -150,7 +159,7 @@ def report(
     _move_case(case, sop, outcome, now)
     session.add(case)
     first_run = _start_run(case, first, 0, min(started_at or now, now), calendar)
-    _finish_run(first_run, actor, now, calendar, "completed")
+    _finish_run(first_run, actor, now, calendar, OUTCOME_COMPLETED)
     _start_run(case, sop.step(outcome.after.current_step or first.number), 0, now, calendar)
     session.flush()
     audit.record(
@@ -194,7 +203,9 @@ def _check_not_already_done(session: Session, case: Case, seen_step: object) -> 
     if case.status is CaseStatus.OPEN and seen_step == case.current_step:
         return
     # Completed, not closed early: the last step done by someone else closes the case too.
-    done = [run for run in case.step_runs if run.step == seen_step and run.outcome == "completed"]
+    done = [
+        run for run in case.step_runs if run.step == seen_step and run.outcome == OUTCOME_COMPLETED
+    ]
     if done:
         performer = session.get(Account, done[-1].performer_id)
         raise ServiceError(
@@ -202,11 +213,14 @@ def _check_not_already_done(session: Session, case: Case, seen_step: object) -> 
         )
 
 
-def _assignee(session: Session, assignee_id: object) -> Account:
+def _check_assignee(session: Session, sop: SopDefinition, outcome: Outcome) -> None:
+    """The named performer must be active and hold the position of every step named for."""
+    assignee_id = outcome.fields["assignee_id"]
     account = session.get(Account, assignee_id) if isinstance(assignee_id, int) else None
-    if account is None or not account.active or not account.has_role(Role.JFU):
-        raise ServiceError("assignee_not_jfu", id=assignee_id)
-    return account
+    for number in outcome.fields["assignee_for"]:
+        role = sop.step(number).role
+        if account is None or not account.active or not account.has_role(role):
+            raise ServiceError("assignee_not_eligible", id=assignee_id, role=role)
 
 
 def _write_output(
@@ -247,6 +261,14 @@ def _write_output(
     return record
 
 
+FINISHED = {
+    Action.COMPLETE: OUTCOME_COMPLETED,
+    Action.RETURN_FOR_REWORK: OUTCOME_RETURNED,
+    Action.CLOSE_EARLY: OUTCOME_CLOSED_EARLY,
+}
+"""The actions that finish the step run in progress, and how; naming another performer does not."""
+
+
 def act(
     session: Session,
     actor: Account,
@@ -262,24 +284,21 @@ def act(
     sop = case.sop_version.sop
     before = case_snapshot(case)
     outcome = decide(sop, state_of(case), actor_of(actor), action, payload)
-    if outcome.action is Action.COMPLETE and "assignee_id" in outcome.fields:
-        _assignee(session, outcome.fields["assignee_id"])
+    if "assignee_id" in outcome.fields:
+        _check_assignee(session, sop, outcome)
     run = open_run(case)
     if run is None:  # an open case always has a run in progress; the schema guarantees one
         raise ServiceError("stale_case", id=case.id)
-    finished = {
-        Action.COMPLETE: "completed",
-        Action.RETURN_FOR_REWORK: "returned",
-        Action.CLOSE_EARLY: "closed_early",
-    }[outcome.action]
-    _finish_run(run, actor, now, calendar, finished)
-    record = _write_output(session, case, run, outcome, actor, now, calendar)
+    record = None
+    if outcome.action in FINISHED:
+        _finish_run(run, actor, now, calendar, FINISHED[outcome.action])
+        record = _write_output(session, case, run, outcome, actor, now, calendar)
     _move_case(case, sop, outcome, now)
     if outcome.fields.get("priority"):
         case.priority = outcome.fields["priority"]
     if outcome.action is Action.CLOSE_EARLY:
         case.close_reason = outcome.fields["reason"]
-    if case.current_step is not None:
+    if case.current_step is not None and outcome.action in FINISHED:
         # Flush the finished run first: the schema allows one run in progress per case.
         session.flush()
         _start_run(case, sop.step(case.current_step), case.rework_rounds, now, calendar)
@@ -303,47 +322,6 @@ def act(
     return ActionResult(case, outcome, record)
 
 
-def complete_step(
-    session: Session,
-    actor: Account,
-    case_id: int,
-    step: int,
-    payload: Payload,
-    now: datetime,
-    calendar: WorkingCalendar,
-) -> ActionResult:
-    """Complete `step` (the step the user saw) with its output."""
-    return act(session, actor, case_id, Action.COMPLETE, {**payload, "step": step}, now, calendar)
-
-
-def return_for_rework(
-    session: Session,
-    actor: Account,
-    case_id: int,
-    payload: Payload,
-    now: datetime,
-    calendar: WorkingCalendar,
-    *,
-    step: int = 8,
-) -> ActionResult:
-    """Step 8 → 7: send the JFU's fix back with a reason."""
-    return act(
-        session, actor, case_id, Action.RETURN_FOR_REWORK, {**payload, "step": step}, now, calendar
-    )
-
-
-def close_early(
-    session: Session,
-    actor: Account,
-    case_id: int,
-    payload: Payload,
-    now: datetime,
-    calendar: WorkingCalendar,
-) -> ActionResult:
-    """Close a case before step 9 with a reason (duplicate, not a portal problem, withdrawn)."""
-    return act(session, actor, case_id, Action.CLOSE_EARLY, payload, now, calendar)
-
-
 def mark_opened(session: Session, actor: Account, case_id: int, now: datetime) -> None:
     """Note when the performer first opened the step in progress (waiting vs working time)."""
     session.execute(
@@ -357,28 +335,3 @@ def mark_opened(session: Session, actor: Account, case_id: int, now: datetime) -
         )
         .values(opened_at=now)
     )
-
-
-def _portal_step(step: int, doc: str) -> Any:
-    def action(
-        session: Session,
-        actor: Account,
-        case_id: int,
-        payload: Payload,
-        now: datetime,
-        calendar: WorkingCalendar,
-    ) -> ActionResult:
-        return complete_step(session, actor, case_id, step, payload, now, calendar)
-
-    action.__doc__ = doc
-    return action
-
-
-set_policy = _portal_step(2, "Step 2: the Direktur sets the policy (and may set the priority).")
-order = _portal_step(3, "Step 3: the Kasubdit orders the Kasi Portal Web to act.")
-analyse = _portal_step(4, "Step 4: the Kasi analyses the complaint.")
-propose_solution = _portal_step(5, "Step 5: the Kasi prepares the solution.")
-direct_jfu = _portal_step(6, "Step 6: the Kasi directs a named JFU (payload assignee_id).")
-submit_fix = _portal_step(7, "Step 7: the named JFU fixes the portal and reports.")
-accept_report = _portal_step(8, "Step 8: the Kasi accepts the JFU's report.")
-record_log = _portal_step(9, "Step 9: the Kasi records the work in the daily log; closes the case.")

@@ -24,11 +24,13 @@ from ..accounts import Account
 from ..audit import AuditEvent
 from ..cases import Case, StepRun
 from ..records import LogEntry
+from ..sop_versions import SopVersion
 from .days import between_days
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 256 * 1024
-STEPS = range(1, 10)
+STEP_KEYS = ("performer", "working_minutes", "standard_minutes", "over")
+"""The columns each step of the cases export has, in order (`step{n}_{key}`)."""
 
 
 class ExportKind(StrEnum):
@@ -152,16 +154,21 @@ def cases_select(
     first: date | None = None,
     last: date | None = None,
     ids: sa.Select[Any] | None = None,
+    steps: int = 0,
+    sop_key: str | None = None,
 ) -> sa.Select[Any]:
-    """One row per case: who, how, status, and per step its performer, minutes, standard, flag.
+    """One row per case: its SOP, who, how, status, and per step its performer, minutes,
+    standard and flag, for steps 1..`steps` (the longest of the SOPs exported).
 
     A step run more than once (rework) shows its last performer, the working minutes of all its
-    rounds, and the flag when any round ran over its standard.
+    rounds, and the flag when any round ran over its standard. With `sop_key`, only the cases
+    of that SOP.
     """
     h = lambda key: _header(options, key)  # noqa: E731
     performer = aliased(Account)
+    numbers = range(1, steps + 1)
     per_step = []
-    for n in STEPS:
+    for n in numbers:
         at_n = StepRun.step == n
         per_step += [
             sa.func.max(performer.username).filter(at_n).label(f"p{n}"),
@@ -172,6 +179,10 @@ def cases_select(
             .label(f"o{n}"),
         ]
     picked = _chosen_rows(Case.created_at, Case.id, first, last, ids, options.timezone)
+    if sop_key is not None:
+        picked.append(
+            Case.sop_version_id.in_(sa.select(SopVersion.id).where(SopVersion.key == sop_key))
+        )
     runs_select = (
         sa.select(StepRun.case_id, *per_step)
         .outerjoin(performer, performer.id == StepRun.performer_id)
@@ -181,7 +192,7 @@ def cases_select(
         runs_select = runs_select.where(StepRun.case_id.in_(sa.select(Case.id).where(*picked)))
     runs = runs_select.subquery("runs")
     step_columns = []
-    for n in STEPS:
+    for n in numbers:
         step_columns += [
             runs.c[f"p{n}"].label(h(f"step{n}_performer")),
             runs.c[f"w{n}"].label(h(f"step{n}_working_minutes")),
@@ -193,6 +204,8 @@ def cases_select(
     stmt = (
         sa.select(
             Case.id.label(h("id")),
+            SopVersion.key.label(h("sop")),
+            SopVersion.version.label(h("sop_version")),
             safe_text(Case.title).label(h("title")),
             safe_text(Case.reporter_name).label(h("reporter")),
             Case.channel.label(h("channel")),
@@ -205,6 +218,7 @@ def cases_select(
             *step_columns,
         )
         .join(runs, runs.c.case_id == Case.id)
+        .join(SopVersion, SopVersion.id == Case.sop_version_id)
         .where(*picked)
         .order_by(Case.id)
     )

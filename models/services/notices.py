@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, joinedload
 
-from rules.enums import Action, InstructionKind, ReportKind, Role
+from rules.enums import Action, OutputKind
 from rules.sop import SopDefinition, StepDef
 from rules.transitions import Outcome
 
@@ -36,22 +36,20 @@ INSERT_BATCH = 1000
 UNREAD_CAP = 99
 """The menu counts unread notices up to this many and shows "99+" beyond."""
 
-# -- the recipient rule, as data ---------------------------------------------------------------
+# -- the recipient rule ----------------------------------------------------------------------
 #
-# A hand-off is an action after which the case waits for a different role than the one that
-# just acted (report → direktur, policy → kasubdit, order → kasi, direct → JFU, fix → kasi), or
-# a return for rework. Steps a role takes in a row (kasi 4 → 5 → 6, 8 → 9) notify nobody.
+# A hand-off is an action after which the case waits for a different position than the one
+# that just acted, or a return for rework, or a new performer named for the step in progress.
+# Steps a position takes in a row (the portal's kasi 4 → 5 → 6, 8 → 9) notify nobody.
 #
 # Who hears of it, and of an overrun: the performers of the step now waiting — the case's named
-# assignee for a step done by the assignee (the JFU's fix), otherwise every active account
-# holding the step's role. Never the person who just acted.
+# performer for a step whose performer is named, otherwise every active account holding the
+# step's position. Never the person who just acted.
 #
-# Which kind of notice, by the record the finished step wrote; anything else is LANDED.
-HANDOFF_KINDS: dict[str, NoticeKind] = {
-    InstructionKind.PERINTAH: NoticeKind.ORDERED,  # step 3: the Kasubdit orders the Kasi
-    InstructionKind.PENGARAHAN: NoticeKind.DIRECTED,  # step 6: the Kasi directs the named JFU
-    ReportKind.PENGEMBALIAN: NoticeKind.RETURNED,  # step 8: the Kasi returns the fix
-}
+# Which kind of notice follows from the steps' properties: a return → RETURNED; the waiting
+# step's performer just named (by the finished step, or anew) → DIRECTED; the finished step
+# gave an instruction → ORDERED; anything else → LANDED.
+
 
 # -- the words, in one place, in both languages ---------------------------------------------
 #
@@ -64,29 +62,20 @@ HEADLINES: dict[NoticeKind, dict[str, str]] = {
         "en": "A case is waiting for your step",
     },
     NoticeKind.ORDERED: {
-        "id": "Perintah untuk menangani kasus",
-        "en": "You are ordered to handle a case",
+        "id": "Instruksi untuk menangani kasus",
+        "en": "An instruction to handle a case",
     },
     NoticeKind.DIRECTED: {
-        "id": "Anda ditugaskan memperbaiki portal",
-        "en": "You are assigned to fix the portal",
+        "id": "Anda ditunjuk melaksanakan langkah kasus",
+        "en": "You are named to perform a step of a case",
     },
     NoticeKind.RETURNED: {
-        "id": "Perbaikan dikembalikan untuk diulang",
-        "en": "The fix was sent back for rework",
+        "id": "Kasus dikembalikan untuk dikerjakan ulang",
+        "en": "A case was sent back for rework",
     },
     NoticeKind.OVER_STANDARD: {
         "id": "Langkah melewati waktu standar",
         "en": "A step ran over its standard time",
-    },
-}
-LANDED_HEADLINES: dict[str, dict[str, str]] = {
-    # By the record the waiting step will write: what is needed from its performer.
-    InstructionKind.KEBIJAKAN: {"id": "Kebijakan diperlukan", "en": "A policy is needed"},
-    InstructionKind.PERINTAH: {"id": "Perintah diperlukan", "en": "An order is needed"},
-    ReportKind.PENERIMAAN: {
-        "id": "Laporan perbaikan siap diterima",
-        "en": "A fix report is ready to be received",
     },
 }
 SUBJECT = {
@@ -133,16 +122,14 @@ def _waiting_step(case: Case, run: StepRun) -> StepDef:
     return case.sop_version.sop.step(run.step)
 
 
-def headline(kind: NoticeKind, step: StepDef, lang: str = "id") -> str:
+def headline(kind: NoticeKind, lang: str = "id") -> str:
     """What a notice says in one line, in Bahasa Indonesia ("id") or English ("en")."""
-    if kind is NoticeKind.LANDED and step.record_kind in LANDED_HEADLINES:
-        return LANDED_HEADLINES[step.record_kind][_lang(lang)]
     return HEADLINES[kind][_lang(lang)]
 
 
 def notice_headline(notice: Notice, lang: str = "id") -> str:
     """The one-line text of a stored notice."""
-    return headline(notice.kind, _waiting_step(notice.case, notice.step_run), lang)
+    return headline(notice.kind, lang)
 
 
 # -- who ------------------------------------------------------------------------------------
@@ -151,10 +138,10 @@ class Performers:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._members: dict[Role, list[int]] = {}
+        self._members: dict[str, list[int]] = {}
 
     def of(self, step: StepDef, assignee_id: int | None) -> list[int]:
-        """The case's named assignee for a step done by the assignee, else the role's members."""
+        """The case's named performer for a step whose performer is named, else the position's."""
         if step.by_assignee:
             assignee = self.session.get(Account, assignee_id) if assignee_id else None
             return [assignee.id] if assignee is not None and assignee.active else []
@@ -172,14 +159,20 @@ class Performers:
 
 
 def handoff_kind(
-    outcome: Outcome, acted_role: Role, waiting_role: Role | None
+    sop: SopDefinition, outcome: Outcome, acted_role: str, waiting_step: int | None
 ) -> NoticeKind | None:
-    """The notice an action sends, or None when the case stays with the same role or closed."""
-    if waiting_role is None:
+    """The notice an action sends, or None when the case stays with the same position or closed."""
+    if waiting_step is None:
         return None
-    if outcome.action is not Action.RETURN_FOR_REWORK and acted_role == waiting_role:
+    if outcome.action is Action.RETURN_FOR_REWORK:
+        return NoticeKind.RETURNED
+    if waiting_step in outcome.fields.get("assignee_for", ()):  # type: ignore[operator]
+        return NoticeKind.DIRECTED
+    if acted_role == sop.step(waiting_step).role:
         return None
-    return HANDOFF_KINDS.get(outcome.record_kind or "", NoticeKind.LANDED)
+    if outcome.output_kind is OutputKind.INSTRUCTION:
+        return NoticeKind.ORDERED
+    return NoticeKind.LANDED
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -204,10 +197,11 @@ def notify_handoff(session: Session, case: Case, outcome: Outcome, now: datetime
     if waiting is None or waiting.id is None or not done:
         return []
     finished = done[-1]
-    kind = handoff_kind(outcome, finished.role, case.waiting_role)
+    sop = case.sop_version.sop
+    kind = handoff_kind(sop, outcome, finished.role, waiting.step)
     if kind is None:
         return []
-    recipients = Performers(session).of(_waiting_step(case, waiting), case.assignee_id)
+    recipients = Performers(session).of(sop.step(waiting.step), case.assignee_id)
     return _insert(
         session,
         [
@@ -392,7 +386,7 @@ def email_for(
         return None
     lang = _lang(notice.recipient.language)  # the recipient's language, not the sender's
     step = _waiting_step(notice.case, notice.step_run)
-    line = headline(notice.kind, step, lang)
+    line = headline(notice.kind, lang)
     due = notice.step_run.due_at
     due_line = ""
     if notice.kind is NoticeKind.OVER_STANDARD and due is not None:

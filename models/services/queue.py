@@ -16,21 +16,18 @@ QueueCursor = tuple[datetime, int]
 
 
 def waiting_for(account: Account) -> sa.ColumnElement[bool]:
-    """Open cases whose current step this account may take (a JFU: only those directed to them)."""
+    """Open cases whose current step this account may take.
+
+    A step waits for a position; when its performer is named, only for that account.
+    """
     roles = account.role_codes - {Role.SUPERUSER}
-    clauses = []
-    if roles - {Role.JFU}:
-        clauses.append(Case.waiting_role.in_(sorted(roles - {Role.JFU})))
-    if Role.JFU in roles:
-        clauses.append(
-            sa.and_(
-                Case.waiting_role == Role.JFU,
-                sa.or_(Case.assignee_id == account.id, Case.assignee_id.is_(None)),
-            )
-        )
-    if not clauses:
+    if not roles:
         return sa.false()
-    return sa.and_(Case.status == CaseStatus.OPEN, sa.or_(*clauses))
+    return sa.and_(
+        Case.status == CaseStatus.OPEN,
+        Case.waiting_role.in_(sorted(roles)),
+        sa.or_(Case.waiting_account_id.is_(None), Case.waiting_account_id == account.id),
+    )
 
 
 def work_queue(

@@ -1,8 +1,8 @@
 """The dashboard's figures, aggregated by PostgreSQL; the rules suggest standards and give reasons.
 
-Every figure is about one SOP (the portal SOP by default) and, where it says so, a period
-[start, end) of aware instants. Medians and 90th percentiles interpolate linearly between the
-closest ranks: PostgreSQL's percentile_cont for lead times and fixes, rules.stats'
+Every figure is about one SOP (the default SOP unless another is chosen) and, where it says so,
+a period [start, end) of aware instants. Medians and 90th percentiles interpolate linearly
+between the closest ranks: PostgreSQL's percentile_cont for lead times and fixes, rules.stats'
 percentiles_of_counts over PostgreSQL's counts per value for the steps (same method). Which runs
 count where:
 
@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from rules.enums import CaseStatus, CloseReason, Role
-from rules.sop import PORTAL_SOP_KEY, SopDefinition, portal_sop, sop_from_dict
+from rules.enums import CaseStatus, CloseReason
+from rules.sop import SopDefinition, sop_from_dict
 from rules.stats import (
     OUTCOME_CLOSED_EARLY,
     OUTCOME_COMPLETED,
@@ -40,7 +40,7 @@ from rules.stats import (
 )
 
 from ..errors import ServiceError
-from ..sop_versions import SopVersion
+from ..sop_versions import Sop, SopVersion, VersionState
 
 NONCONFORMING_PAGE = 25
 """Non-conforming cases listed per page."""
@@ -132,8 +132,8 @@ class ClosedFigures:
 
 
 @dataclass(frozen=True)
-class JfuLoad:
-    """One JFU's work: open cases directed to them, fixes finished in the period."""
+class NamedLoad:
+    """One named performer's work: open cases naming them, passes finished in the period."""
 
     account_id: int
     name: str
@@ -179,21 +179,23 @@ class Scope:
         return sorted(self.versions)
 
 
-def scope(session: Session, key: str = PORTAL_SOP_KEY) -> Scope:
-    """The newest definition and every stored version of the SOP `key` (reads, never writes)."""
+def scope(session: Session, key: str | None = None) -> Scope:
+    """The newest non-draft definition and every such version of the SOP `key` (the default
+    SOP when None); reads, never writes."""
     rows = session.execute(
-        sa.select(SopVersion.id, SopVersion.key, SopVersion.version, SopVersion.definition)
+        sa.select(SopVersion.id, SopVersion.key, SopVersion.version, SopVersion.definition).where(
+            SopVersion.state != VersionState.DRAFT
+        )
     ).all()
+    if key is None:
+        key = session.scalar(sa.select(Sop.key).where(Sop.is_default))
     mine = sorted((row for row in rows if row.key == key), key=lambda row: row.version)
+    if not mine:
+        raise ServiceError("sop_unknown", key=key)
     versions = {
         row.id: sop_from_dict(row.definition, source=f"{row.key} v{row.version}") for row in mine
     }
-    if mine:
-        sop = versions[mine[-1].id]
-    elif key == PORTAL_SOP_KEY:
-        sop = portal_sop()  # nothing stored yet, so no case either: every figure is zero
-    else:
-        raise ServiceError("sop_unknown", key=key)
+    sop = versions[mine[-1].id]
     return Scope(sop=sop, versions=versions, only_sop=all(row.key == key for row in rows))
 
 
@@ -412,7 +414,7 @@ def _fit_params(where: Scope) -> dict[str, list[Any]]:
                     params["fit_version"].append(version_id)
                     params["fit_step"].append(step.number)
                     params["fit_closing"].append(closing)
-                    params["fit_role"].append(role.value)
+                    params["fit_role"].append(role)
     return params
 
 
@@ -477,12 +479,12 @@ def _mondays(start: datetime, end: datetime, tz: str) -> list[date]:
     return result
 
 
-JFU_LOAD = """
-WITH jfu AS (
+NAMED_LOAD = """
+WITH named AS (
     SELECT a.id, a.full_name, a.username, a.active
     FROM accounts a
     JOIN account_roles ar ON ar.account_id = a.id
-    JOIN roles r ON r.id = ar.role_id AND r.code = 'jfu'
+    JOIN roles r ON r.id = ar.role_id AND r.code = :position
 ),
 directed AS (
     SELECT c.assignee_id, count(*) AS open_directed,
@@ -500,31 +502,36 @@ fixes AS (
       AND sr.outcome <> 'closed_early'{versions}
     GROUP BY sr.performer_id
 )
-SELECT jfu.id, jfu.full_name, jfu.username,
+SELECT named.id, named.full_name, named.username,
        coalesce(d.open_directed, 0) AS open_directed, coalesce(d.waiting_fix, 0) AS waiting_fix,
        coalesce(f.fixes, 0) AS fixes, f.median_fix
-FROM jfu
-LEFT JOIN directed d ON d.assignee_id = jfu.id
-LEFT JOIN fixes f ON f.performer_id = jfu.id
-WHERE jfu.active OR d.open_directed > 0 OR f.fixes > 0
-ORDER BY jfu.full_name, jfu.id
+FROM named
+LEFT JOIN directed d ON d.assignee_id = named.id
+LEFT JOIN fixes f ON f.performer_id = named.id
+WHERE named.active OR d.open_directed > 0 OR f.fixes > 0
+ORDER BY named.full_name, named.id
 """
 
 
-def jfu_load(session: Session, where: Scope, start: datetime, end: datetime) -> list[JfuLoad]:
-    """Per JFU (active, or with figures): open cases directed to them and those waiting for
-    their fix now; fixes (passes at the assignee's step) finished in [start, end) and their
-    median working minutes."""
-    fix_steps = [step.number for step in where.sop.steps if step.by_assignee]
-    sql = JFU_LOAD.format(versions=_version_filter(where), join=_cases_join(where))
+def named_load(session: Session, where: Scope, start: datetime, end: datetime) -> list[NamedLoad]:
+    """Per account of the position whose performer is named case by case (the portal SOP's JFU;
+    active, or with figures): open cases naming them and those waiting for them now; passes at
+    the first named step finished in [start, end) and their median working minutes. Empty for
+    an SOP that names no performer."""
+    named_steps = where.sop.named_steps
+    if not named_steps:
+        return []
+    step = where.sop.step(named_steps[0])
+    sql = NAMED_LOAD.format(versions=_version_filter(where), join=_cases_join(where))
     params = {
         "start": start,
         "end": end,
-        "fix_step": fix_steps[0] if fix_steps else 0,
+        "fix_step": step.number,
+        "position": step.role,
         "versions": where.version_ids,
     }
     return [
-        JfuLoad(
+        NamedLoad(
             account_id=row.id,
             name=row.full_name,
             username=row.username,
@@ -623,7 +630,7 @@ def _with_reasons(session: Session, where: Scope, cases: list[Any]) -> list[Nonc
             ConformanceRun(
                 step=row.step,
                 round=row.round,
-                performer_roles=frozenset(Role(code) for code in row.roles),
+                performer_roles=frozenset(row.roles),
                 outcome=row.outcome,
             )
         )
@@ -651,7 +658,7 @@ class Dashboard:
     steps: list[StepFigures]
     closed: ClosedFigures
     weeks: list[Week]
-    jfus: list[JfuLoad]
+    named: list[NamedLoad]
     nonconforming: NonconformingPage
 
 
@@ -663,7 +670,7 @@ def dashboard(
     tz: str,
     *,
     after: Cursor | None = None,
-    key: str = PORTAL_SOP_KEY,
+    key: str | None = None,
 ) -> Dashboard:
     """Every figure for the period [start, end), the open cases as they stand at `now`."""
     where = scope(session, key)
@@ -677,6 +684,6 @@ def dashboard(
         steps=step_figures(session, where, start, end),
         closed=closed,
         weeks=weeks,
-        jfus=jfu_load(session, where, start, end),
+        named=named_load(session, where, start, end),
         nonconforming=nonconforming(session, where, start, end, after=after),
     )

@@ -9,16 +9,19 @@ from rules.visibility import case_visibility
 
 from ..accounts import Account
 from ..cases import Case
+from .queue import waiting_for
 
 
 def visible_cases(account: Account) -> sa.ColumnElement[bool]:
     """A WHERE clause on Case for the cases this account may see."""
-    scopes = case_visibility(account.role_codes)
+    scopes = case_visibility(account.case_scopes)
     if Visibility.ALL in scopes:
         return sa.true()
     clauses = []
     if Visibility.ASSIGNED in scopes:
+        # Directed to the account: named for a step, or waiting now for one of its positions.
         clauses.append(Case.assignee_id == account.id)
+        clauses.append(waiting_for(account))
     if Visibility.OWN_REPORTS in scopes:
         clauses.append(sa.or_(Case.reporter_id == account.id, Case.recorded_by_id == account.id))
     return sa.or_(*clauses) if clauses else sa.false()
@@ -31,4 +34,4 @@ def visible_case_ids(account: Account) -> sa.Select[tuple[int]]:
 
 def sees_all_cases(account: Account) -> bool:
     """True when no row scoping applies to this account."""
-    return Visibility.ALL in case_visibility(account.role_codes)
+    return Visibility.ALL in case_visibility(account.case_scopes)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_token
-from tests.integration.sop_walk import walk_to
+from tests.support.walk import walk_to
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def _edit_data(account: Account, **changes) -> dict:
     data = {
         "full_name": account.full_name,
         "email": account.email or "",
-        "roles": sorted(code.value for code in account.role_codes),
+        "roles": sorted(account.role_codes),
         "active": "y" if account.active else "",
         **changes,
     }

@@ -17,7 +17,7 @@ from admin_app import clock
 from models import Case, StepRun, db
 from models.services.cases import due_at
 from tests.e2e.live_server import ACCOUNTS, LiveServer, live_server_fixture  # noqa: F401
-from tests.integration.sop_walk import Team, walk_to
+from tests.support.walk import Team, walk_to
 
 pytestmark = pytest.mark.browser
 
@@ -196,7 +196,7 @@ def test_a_case_walks_from_report_to_daily_log_through_every_role(
 
     # Step 1: the pengguna reports from the work queue.
     walker.login("pengguna")
-    page.get_by_role("link", name="Laporkan masalah portal").click()
+    page.get_by_role("link", name="Laporkan masalah").click()
     page.wait_for_url("**/cases/new/**")
     page.fill("#title", TITLE)
     page.fill(
@@ -275,7 +275,7 @@ def test_a_case_walks_from_report_to_daily_log_through_every_role(
     walker.fill_step(8, "")
     page.fill("#reason", "Di ponsel halaman masih layar putih.")
     page.get_by_test_id("return").click()
-    expect(page.get_by_text("Laporan dikembalikan ke JFU untuk perbaikan ulang.")).to_be_visible()
+    expect(page.get_by_text("Kasus dikembalikan untuk dikerjakan ulang.")).to_be_visible()
     expect(page.get_by_test_id("rework-rounds")).to_have_text("1")
     walker.logout()
 

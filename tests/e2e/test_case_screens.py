@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from models import AuditEvent, Case, Report, StepRun
 from rules.enums import CaseStatus, Role
 from tests.e2e.conftest import page_text, post_form
-from tests.integration.sop_walk import kelengkapan
+from tests.support.walk import kelengkapan
 
 
 def _counts(db_session) -> tuple[int, ...]:

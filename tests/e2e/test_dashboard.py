@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.services import cases as svc
 from models.services import stats
 from rules.enums import Role
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, MONDAY_0800, step_payload, walk_to
 
-CHARTS = ("open", "steps", "times", "lead", "rework", "conformance", "jfu", "weekly")
+CHARTS = ("open", "steps", "times", "lead", "rework", "conformance", "named", "weekly")
 WEEK = "from=2026-11-23&to=2026-11-29"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -27,10 +27,12 @@ def cases(db_session, team) -> dict[str, int]:
     by_the_book = walk_to(db_session, team, 10)
     reworked = walk_to(db_session, team, 8, start=MONDAY_0800 + timedelta(hours=1))
     back = MONDAY_0800 + timedelta(hours=2)
-    svc.return_for_rework(db_session, team.kasi, reworked, {"reason": "Belum"}, back, CALENDAR)
+    walk.return_for_rework(
+        db_session, team.kasi, reworked, {"reason": "Belum"}, back, CALENDAR, step=8
+    )
     for step, minutes in ((7, 10), (8, 12), (9, 14)):
         at = back + timedelta(minutes=minutes)
-        svc.complete_step(
+        walk.complete_step(
             db_session, team.performer(step), reworked, step, step_payload(step), at, CALENDAR
         )
     at_five = walk_to(db_session, team, 5, start=MONDAY_0800 + timedelta(hours=3))
@@ -138,12 +140,12 @@ def test_the_csv_of_each_chart_holds_the_services_numbers(
     header, *rows = _csv(client, "weekly")
     assert [row[:4] for row in rows] == [["2026-W48", "2026-11-23", "3", "2"]]
 
-    header, *rows = _csv(client, "jfu")
-    assert header[1] == "nama_pengguna" and header[4] == "perbaikan_selesai"
+    header, *rows = _csv(client, "named")
+    assert header[1] == "nama_pengguna" and header[4] == "langkah_selesai"
     fixes = {row[1]: row[4] for row in rows}
     # The by-the-book fix and both rounds of the reworked one.
     assert fixes[team.jfu.username] == "3" and fixes[team.jfu2.username] == "0"
-    assert {load.username: str(load.fixes) for load in data.jfus} == fixes
+    assert {load.username: str(load.fixes) for load in data.named} == fixes
 
 
 def test_the_period_defaults_to_the_last_90_days(client, login_as):
@@ -186,7 +188,7 @@ def test_nonconforming_cases_link_to_their_case_page_with_their_reasons(client, 
     assert f'href="/cases/details/?id={cases["reworked"]}"' in listed
     assert f"id={cases['by_the_book']}" not in listed
     assert 'data-reason="conformance_rework"' in listed
-    assert "Perbaikan dikembalikan untuk dikerjakan ulang (1 putaran)." in listed
+    assert "Dikembalikan untuk dikerjakan ulang (1 putaran)." in listed
 
 
 def test_an_empty_period_still_draws_every_chart(client, login_as):

@@ -11,9 +11,10 @@ from collections import Counter
 import pytest
 from flask import url_for
 
-from admin_app.permissions import Perm, Screen, allowed
+from admin_app.permissions import Perm, Screen
 from rules.enums import Role
 from tests.conftest import csrf_token
+from tests.support.access import expected as allowed
 
 # View endpoint prefix -> the screen of the permission matrix that guards it.
 VIEW_SCREENS = {
@@ -24,6 +25,9 @@ VIEW_SCREENS = {
     "log_entry": Screen.DAILY_LOG,
     "audit": Screen.AUDIT,
     "account": Screen.ACCOUNTS,
+    "position": Screen.POSITIONS,
+    "sop": Screen.SOPS,
+    "sop_import": Screen.SOPS,
     "non_working_day": Screen.NON_WORKING_DAYS,
     "permissions": Screen.PERMISSIONS,
     "dashboard": Screen.DASHBOARD,
@@ -46,6 +50,18 @@ FUNCTION_PERMS = {
     "delete_view": Perm.DELETE,
     "act_view": Perm.ACT,
     "mark_read": Perm.VIEW,
+    "version_view": Perm.VIEW,
+    "publish_view": Perm.EDIT,
+    "retire_view": Perm.EDIT,
+    "default_view": Perm.EDIT,
+    "discard_view": Perm.EDIT,
+    "revise_view": Perm.CREATE,
+}
+# Endpoints whose guard is not their function's name alone.
+GUARDS = {
+    "sop_import.index": (Screen.SOPS, Perm.CREATE),
+    "sop_import.mapping_view": (Screen.SOPS, Perm.CREATE),
+    "permissions.edit_view": (Screen.PERMISSIONS, Perm.EDIT),
 }
 # Endpoints outside the matrix: who may use them.
 PUBLIC = {"auth.login", "health.healthz", "static", "admin.static", "i18n.set_language"}
@@ -61,6 +77,8 @@ def expectation(endpoint: str) -> tuple[str, object]:
         return "public", None
     if endpoint in SIGNED_IN:
         return "signed_in", None
+    if endpoint in GUARDS:
+        return "matrix", GUARDS[endpoint]
     prefix, _, function = endpoint.partition(".")
     assert prefix in VIEW_SCREENS and function in FUNCTION_PERMS, (
         f"new endpoint without an expectation: {endpoint} — add it to the table in "

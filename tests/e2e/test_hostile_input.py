@@ -40,10 +40,11 @@ from werkzeug.datastructures import MultiDict
 
 from models import Case
 from rules.enums import Role
-from rules.sop import portal_sop
 from tests.conftest import TEST_PASSWORD, csrf_token
 from tests.e2e.conftest import page_text
-from tests.integration.sop_walk import walk_to
+from tests.support import walk
+from tests.support.sops import portal_sop
+from tests.support.walk import walk_to
 
 # -- hostile values ------------------------------------------------------------------------------
 
@@ -350,7 +351,7 @@ def _admin_views(app: Flask) -> list[Any]:
 
 
 def _valid_filter_values(flt: Any) -> list[str]:
-    options = flt.options if not callable(flt.options) else None
+    options = flt.options() if callable(flt.options) else flt.options
     if options:
         return [str(value) for value, _ in options]
     name = type(flt).__name__
@@ -372,7 +373,8 @@ def list_screens(app: Flask) -> dict[str, dict[str, list[str]]]:
         for view in _admin_views(app):
             if hasattr(view, "get_list"):
                 screens[url_for(f"{view.endpoint}.index_view")] = {
-                    key: _valid_filter_values(flt) for key, (_, flt) in view._filter_args.items()
+                    key: _valid_filter_values(flt)
+                    for key, (_, flt) in (view._filter_args or {}).items()
                 }
     assert {"/cases/", "/daily-log/", "/audit/", "/accounts/", "/holidays/"} <= set(screens)
     return screens
@@ -1331,8 +1333,7 @@ def test_every_id_parameter_answers_404_for_a_malformed_huge_or_foreign_id(
 def test_a_hostile_title_and_step_texts_are_shown_escaped_on_every_screen(app, db_session, team):
     from datetime import UTC, datetime
 
-    from models.services import cases as svc
-    from tests.integration.sop_walk import CALENDAR, step_payload
+    from tests.support.walk import CALENDAR, step_payload
 
     kasi = login_client(app, team.kasi)
     kasi_token = token(kasi, "/cases/new/")
@@ -1354,7 +1355,7 @@ def test_a_hostile_title_and_step_texts_are_shown_escaped_on_every_screen(app, d
         stored_text = text.strip()
         now = datetime.now(UTC)
         for step in (2, 3):  # on to the kasi's queue
-            svc.complete_step(
+            walk.complete_step(
                 db_session,
                 team.performer(step),
                 case_id,
@@ -1373,7 +1374,7 @@ def test_a_hostile_title_and_step_texts_are_shown_escaped_on_every_screen(app, d
         }
         for step in range(4, 10):
             extra = {"assignee_id": team.jfu.id} if step == 6 else {}
-            svc.complete_step(
+            walk.complete_step(
                 db_session,
                 team.performer(step),
                 case_id,

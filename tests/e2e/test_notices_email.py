@@ -20,7 +20,6 @@ from admin_app import create_app
 from models import Notice, db
 from models.notices import NoticeKind
 from tests.conftest import TEST_PASSWORD, csrf_token
-from tests.integration.sop_walk import MONDAY_0800, report_payload
 from tests.integration.test_notices import (
     HANDOFFS,
     SmtpSink,
@@ -29,6 +28,7 @@ from tests.integration.test_notices import (
     take,
     walk,
 )
+from tests.support.walk import MONDAY_0800, report_payload
 
 BASE_URL = "https://sopdesk.contoh.go.id/portal"
 TITLE = report_payload()["title"]
@@ -169,7 +169,7 @@ def test_the_navbar_counts_unread_notices_and_the_page_shows_only_ones_own(mail_
     assert page.status_code == 200 and len(own) == 3 == len(_notice_ids(html, unread=True))
     assert not set(own) & set(theirs)
     assert html.count(f'href="/cases/details/?id={case_id}"') == 3
-    assert "Laporan perbaikan siap diterima" in html and "Perintah untuk menangani kasus" in html
+    assert "Kasus menunggu langkah Anda" in html and "Instruksi untuk menangani kasus" in html
 
     # Another user's notice: 404, and it stays unread for them.
     assert _post(client, "/notices/read/", {"id": theirs[0]}).status_code == 404

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from markupsafe import escape
 from sqlalchemy import event
 
-from admin_app.labels import ROLE
-from admin_app.permissions import MATRIX, SCREEN_LABELS, Screen
+from admin_app.permissions import SCREEN_LABELS, Screen
 from admin_app.views.records import indonesian_date
 from models import AuditEvent, Instruction, LogEntry, Report, db
-from models.services import cases as svc
 from rules.enums import Role
 from tests.e2e.conftest import page_text, post_form
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, step_payload, walk_to
+from tests.support import walk
+from tests.support.access import EXPECTED
+from tests.support.walk import CALENDAR, MONDAY_0800, step_payload, walk_to
 
 LISTS = ("/instructions/", "/reports/", "/daily-log/", "/audit/")
 
@@ -27,17 +27,17 @@ def closed_case(db_session, team) -> int:
     """A case walked to closure with one rework round; its log entry is dated 2026-11-23."""
     case_id = walk_to(db_session, team, 8)
     now = MONDAY_0800 + timedelta(hours=1)
-    svc.return_for_rework(
-        db_session, team.kasi, case_id, {"reason": "Masih galat di ponsel"}, now, CALENDAR
+    walk.return_for_rework(
+        db_session, team.kasi, case_id, {"reason": "Masih galat di ponsel"}, now, CALENDAR, step=8
     )
-    svc.submit_fix(
-        db_session, team.jfu, case_id, step_payload(7), now + timedelta(minutes=5), CALENDAR
+    walk.complete_step(
+        db_session, team.jfu, case_id, 7, step_payload(7), now + timedelta(minutes=5), CALENDAR
     )
-    svc.accept_report(
-        db_session, team.kasi, case_id, step_payload(8), now + timedelta(minutes=6), CALENDAR
+    walk.complete_step(
+        db_session, team.kasi, case_id, 8, step_payload(8), now + timedelta(minutes=6), CALENDAR
     )
-    svc.record_log(
-        db_session, team.kasi, case_id, step_payload(9), now + timedelta(minutes=8), CALENDAR
+    walk.complete_step(
+        db_session, team.kasi, case_id, 9, step_payload(9), now + timedelta(minutes=8), CALENDAR
     )
     db_session.flush()
     return case_id
@@ -78,7 +78,7 @@ def test_a_closed_case_shows_up_in_every_history_list(
             assert f"details/?id={record_id}" in html, (path, record_id)
         assert f'href="/cases/details/?id={closed_case}"' in html, path
     reports = page_text(client.get("/reports/"))
-    assert "Pengembalian untuk perbaikan ulang" in reports and "Masih galat di ponsel" in reports
+    assert "Pengembalian untuk dikerjakan ulang" in reports and "Masih galat di ponsel" in reports
     instructions = page_text(client.get("/instructions/"))
     assert "Pengarahan" in instructions and team.jfu.full_name in instructions
     audit = client.get(f"/audit/?flt0_kasus_adalah={closed_case}")
@@ -267,8 +267,10 @@ def test_the_permission_page_is_for_superusers_only(client, login_as, make_accou
     html = response.get_data(as_text=True)
     for screen in Screen:
         assert f'data-screen="{screen.value}"' in html and escape(SCREEN_LABELS[screen]) in html
+    names = {Role.PENGGUNA: "Pengguna", Role.KASI: "Kasi Portal Web", Role.JFU: "JFU"}
     for role in Role:
-        assert f'data-role="{role.value}"' in html and escape(str(ROLE[role])) in html
+        assert f'data-role="{role.value}"' in html
+        assert escape(names.get(role, "")) in html
     assert "server memeriksa setiap permintaan" in page_text(response)
 
 
@@ -281,7 +283,7 @@ def test_the_permission_page_is_generated_from_the_matrix(client, login_as):
     by_role = dict(zip(Role, cells, strict=True))
     assert by_role[Role.KASI].strip() == "lihat, ekspor"
     assert "—" in by_role[Role.JFU]
-    assert set(MATRIX[Screen.DAILY_LOG]) and Role.JFU not in MATRIX[Screen.DAILY_LOG]
+    assert Role.JFU not in EXPECTED[Screen.DAILY_LOG]["view"]
 
 
 def test_the_daily_log_and_audit_lists_never_count_rows(app, client, login_as, team, closed_case):

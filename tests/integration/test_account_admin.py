@@ -34,7 +34,7 @@ def _edit(session: Session, actor: Account, account: Account, **changes: object)
     values = {
         "full_name": account.full_name,
         "email": account.email,
-        "roles": [code.value for code in account.role_codes],
+        "roles": sorted(account.role_codes),
         "active": account.active,
         **changes,
     }

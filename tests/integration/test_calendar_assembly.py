@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from models import NonWorkingDay, NonWorkingKind
 from models.services.calendar import working_calendar
-from tests.integration.sop_walk import JAKARTA
+from tests.support.walk import JAKARTA
 
 
 def test_independence_day_is_not_worked(db_session):

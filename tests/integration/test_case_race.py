@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from models import Case, Report, db
 from models.errors import ServiceError
-from models.services import cases as svc
 from models.services.accounts import create_account
 from rules.enums import Role
 from tests.conftest import TEST_PASSWORD
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,9 @@ def test_exactly_one_of_two_concurrent_submissions_succeeds(committed_app, race_
             kasi_b = session.get(Account, race_setup["kasi_b"])
             second_started.set()
             try:
-                svc.analyse(session, kasi_b, race_setup["case"], step_payload(4), now, CALENDAR)
+                walk.complete_step(
+                    session, kasi_b, race_setup["case"], 4, step_payload(4), now, CALENDAR
+                )
                 session.commit()
                 second_result["ok"] = True
             except ServiceError as err:
@@ -77,7 +79,7 @@ def test_exactly_one_of_two_concurrent_submissions_succeeds(committed_app, race_
     from models import Account
 
     kasi_a = first.get(Account, race_setup["kasi_a"])
-    svc.analyse(first, kasi_a, race_setup["case"], step_payload(4), now, CALENDAR)
+    walk.complete_step(first, kasi_a, race_setup["case"], 4, step_payload(4), now, CALENDAR)
     # The first transaction holds the case's row lock; the second must wait for it.
     thread = threading.Thread(target=second_submission)
     thread.start()

@@ -12,7 +12,8 @@ from models.errors import ServiceError
 from models.services import cases as svc
 from rules.enums import CaseStatus, Role
 from rules.errors import RuleError
-from tests.integration.sop_walk import (
+from tests.support import walk
+from tests.support.walk import (
     CALENDAR,
     MONDAY_0800,
     report_payload,
@@ -36,19 +37,19 @@ def _case_row(session, case_id: int) -> tuple:
 def test_a_case_walks_from_report_to_daily_log_with_one_rework(db_session, team):
     case_id = walk_to(db_session, team, 8)
     now = MONDAY_0800 + timedelta(hours=1)
-    svc.return_for_rework(
-        db_session, team.kasi, case_id, {"reason": "Masih error di Firefox"}, now, CALENDAR
+    walk.return_for_rework(
+        db_session, team.kasi, case_id, {"reason": "Masih error di Firefox"}, now, CALENDAR, step=8
     )
     case = db_session.get(Case, case_id)
     assert (case.current_step, case.rework_rounds, case.waiting_role) == (7, 1, Role.JFU)
-    svc.submit_fix(
-        db_session, team.jfu, case_id, step_payload(7), now + timedelta(minutes=5), CALENDAR
+    walk.complete_step(
+        db_session, team.jfu, case_id, 7, step_payload(7), now + timedelta(minutes=5), CALENDAR
     )
-    svc.accept_report(
-        db_session, team.kasi, case_id, step_payload(8), now + timedelta(minutes=6), CALENDAR
+    walk.complete_step(
+        db_session, team.kasi, case_id, 8, step_payload(8), now + timedelta(minutes=6), CALENDAR
     )
-    result = svc.record_log(
-        db_session, team.kasi, case_id, step_payload(9), now + timedelta(minutes=8), CALENDAR
+    result = walk.complete_step(
+        db_session, team.kasi, case_id, 9, step_payload(9), now + timedelta(minutes=8), CALENDAR
     )
 
     case = db_session.get(Case, case_id)
@@ -69,13 +70,13 @@ def test_a_case_walks_from_report_to_daily_log_with_one_rework(db_session, team)
         (9, 1, "completed"),
     ]
     assert [
-        i.kind.value
+        i.kind
         for i in db_session.scalars(
             sa.select(Instruction).filter_by(case_id=case_id).order_by(Instruction.id)
         )
     ] == ["kebijakan", "perintah", "pengarahan"]
     assert [
-        r.kind.value
+        r.kind
         for r in db_session.scalars(
             sa.select(Report).filter_by(case_id=case_id).order_by(Report.id)
         )
@@ -102,8 +103,10 @@ def test_the_jfu_named_at_step_6_is_the_addressee_and_the_only_one_who_may_fix(d
     instruction = db_session.scalars(sa.select(Instruction).filter_by(kind="pengarahan")).one()
     assert instruction.addressee_id == team.jfu.id
     with pytest.raises(RuleError) as refused:
-        svc.submit_fix(db_session, team.jfu2, case_id, step_payload(7), MONDAY_0800, CALENDAR)
-    assert refused.value.code == "not_assigned_jfu"
+        walk.complete_step(
+            db_session, team.jfu2, case_id, 7, step_payload(7), MONDAY_0800, CALENDAR
+        )
+    assert refused.value.code == "not_named_performer"
 
 
 def test_directing_someone_who_is_not_a_jfu_is_refused(db_session, team):
@@ -111,15 +114,16 @@ def test_directing_someone_who_is_not_a_jfu_is_refused(db_session, team):
     db_session.commit()
     before = _counts(db_session)
     with pytest.raises(ServiceError) as refused:
-        svc.direct_jfu(
+        walk.complete_step(
             db_session,
             team.kasi,
             case_id,
+            6,
             step_payload(6, assignee_id=team.kasi.id),
             MONDAY_0800 + timedelta(hours=1),
             CALENDAR,
         )
-    assert refused.value.code == "assignee_not_jfu"
+    assert refused.value.code == "assignee_not_eligible"
     db_session.rollback()
     assert _counts(db_session) == before
 
@@ -147,7 +151,7 @@ def test_a_refused_step_leaves_the_database_exactly_as_it_was(
     db_session.commit()  # release the savepoint so the snapshot is what a new request sees
     before = (_counts(db_session), _case_row(db_session, case_id))
     with pytest.raises(RuleError) as refused:
-        svc.complete_step(
+        walk.complete_step(
             db_session,
             getattr(team, who),
             case_id,
@@ -165,10 +169,11 @@ def test_a_refused_step_leaves_the_database_exactly_as_it_was(
 def test_a_step_needs_its_kelengkapan_confirmed(db_session, team):
     case_id = walk_to(db_session, team, 3)
     with pytest.raises(RuleError) as refused:
-        svc.order(
+        walk.complete_step(
             db_session,
             team.kasubdit,
             case_id,
+            3,
             step_payload(3, kelengkapan=["komputer", "internet"]),
             MONDAY_0800,
             CALENDAR,
@@ -180,10 +185,11 @@ def test_a_step_needs_its_kelengkapan_confirmed(db_session, team):
 def test_a_superuser_is_not_a_performer(db_session, team, make_account):
     case_id = walk_to(db_session, team, 2)
     with pytest.raises(RuleError) as refused:
-        svc.set_policy(
+        walk.complete_step(
             db_session,
             make_account(Role.SUPERUSER),
             case_id,
+            2,
             step_payload(2),
             MONDAY_0800,
             CALENDAR,
@@ -193,10 +199,11 @@ def test_a_superuser_is_not_a_performer(db_session, team, make_account):
 
 def test_the_direktur_may_set_the_priority_at_step_2(db_session, team):
     case_id = walk_to(db_session, team, 2)
-    svc.set_policy(
+    walk.complete_step(
         db_session,
         team.direktur,
         case_id,
+        2,
         step_payload(2, priority="kritis"),
         MONDAY_0800 + timedelta(minutes=1),
         CALENDAR,
@@ -206,7 +213,7 @@ def test_the_direktur_may_set_the_priority_at_step_2(db_session, team):
 
 def test_early_close_by_kasubdit_keeps_history_and_then_nothing_is_accepted(db_session, team):
     case_id = walk_to(db_session, team, 4)
-    svc.close_early(
+    walk.close_early(
         db_session,
         team.kasubdit,
         case_id,
@@ -218,17 +225,19 @@ def test_early_close_by_kasubdit_keeps_history_and_then_nothing_is_accepted(db_s
     assert case.status is CaseStatus.CLOSED_EARLY and case.close_reason.value == "duplikat"
     assert [r.outcome for r in case.step_runs][-1] == "closed_early"
     with pytest.raises(RuleError) as refused:
-        svc.analyse(db_session, team.kasi, case_id, step_payload(4), MONDAY_0800, CALENDAR)
+        walk.complete_step(
+            db_session, team.kasi, case_id, 4, step_payload(4), MONDAY_0800, CALENDAR
+        )
     assert refused.value.code == "case_closed"
 
 
 def test_early_close_needs_a_known_reason_and_an_allowed_role(db_session, team):
     case_id = walk_to(db_session, team, 4)
     with pytest.raises(RuleError) as refused:
-        svc.close_early(db_session, team.kasi, case_id, {"reason": "bosan"}, MONDAY_0800, CALENDAR)
+        walk.close_early(db_session, team.kasi, case_id, {"reason": "bosan"}, MONDAY_0800, CALENDAR)
     assert refused.value.code == "invalid_choice"
     with pytest.raises(RuleError) as refused:
-        svc.close_early(
+        walk.close_early(
             db_session, team.jfu, case_id, {"reason": "duplikat"}, MONDAY_0800, CALENDAR
         )
     assert refused.value.code == "wrong_role"
@@ -237,8 +246,8 @@ def test_early_close_needs_a_known_reason_and_an_allowed_role(db_session, team):
 def test_return_for_rework_needs_a_reason(db_session, team):
     case_id = walk_to(db_session, team, 8)
     with pytest.raises(RuleError) as refused:
-        svc.return_for_rework(
-            db_session, team.kasi, case_id, {"reason": " "}, MONDAY_0800, CALENDAR
+        walk.return_for_rework(
+            db_session, team.kasi, case_id, {"reason": " "}, MONDAY_0800, CALENDAR, step=8
         )
     assert refused.value.code == "reason_required"
 
@@ -262,9 +271,9 @@ def test_a_step_seen_by_two_users_is_done_once_and_the_second_hears_by_whom(
     other_kasi = make_account(Role.KASI)
     case_id = walk_to(db_session, team, 4)
     later = MONDAY_0800 + timedelta(hours=1)
-    svc.analyse(db_session, team.kasi, case_id, step_payload(4), later, CALENDAR)
+    walk.complete_step(db_session, team.kasi, case_id, 4, step_payload(4), later, CALENDAR)
     with pytest.raises(ServiceError) as refused:
-        svc.analyse(db_session, other_kasi, case_id, step_payload(4), later, CALENDAR)
+        walk.complete_step(db_session, other_kasi, case_id, 4, step_payload(4), later, CALENDAR)
     assert refused.value.code == "already_done"
     assert team.kasi.full_name in refused.value.message("id")
 
@@ -281,5 +290,5 @@ def test_mark_opened_records_the_first_open_by_the_steps_role_only(db_session, t
 
 def test_an_unknown_case_is_not_found(db_session, team):
     with pytest.raises(ServiceError) as refused:
-        svc.analyse(db_session, team.kasi, 987654, step_payload(4), MONDAY_0800, CALENDAR)
+        walk.complete_step(db_session, team.kasi, 987654, 4, step_payload(4), MONDAY_0800, CALENDAR)
     assert refused.value.code == "not_found"

@@ -26,7 +26,7 @@ def test_create_user_with_roles_and_password_from_stdin(runner, db_session):
     )
     assert result.exit_code == 0, result.output
     account = db_session.scalars(sa.select(Account).filter_by(username="budi.kasi")).one()
-    assert {r.code.value for r in account.roles} == {"kasi", "jfu"}
+    assert {r.code for r in account.roles} == {"kasi", "jfu"}
     assert account.check_password(STRONG)
     assert STRONG not in account.password_hash
     assert account.password_hash.startswith("$argon2id$")

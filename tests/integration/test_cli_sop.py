@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from models import SopVersion
-from models.services import cases as svc
 from rules.enums import Role
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
 
 SOP_TABLE = Path(__file__).resolve().parents[1] / "unit" / "data" / "sop_pemeliharaan_portal.txt"
 ALL_NINE = [
@@ -37,31 +37,88 @@ def test_sop_show_prints_the_nine_steps_and_the_59_minute_total(runner):
     assert lines[-1] == "Total waktu standar: 59 menit kerja"
 
 
-def test_sop_import_stores_a_new_sop_that_sop_show_can_print(runner, db_session):
+def test_sop_import_publishes_a_new_sop_that_sop_show_can_print(runner, db_session):
     result = runner.invoke(
         args=["sop", "import", str(SOP_TABLE), "--name", "Salinan Portal", *ALL_NINE]
     )
     assert result.exit_code == 0, result.output
+    assert "salinan-portal versi 1 (diterbitkan)" in result.output
     stored = db_session.scalars(sa.select(SopVersion).filter_by(key="salinan-portal")).one()
-    assert stored.version == 1 and len(stored.definition["steps"]) == 9
+    assert (stored.version, stored.state, len(stored.definition["steps"])) == (1, "published", 9)
     shown = runner.invoke(args=["sop", "show", "--name", "Salinan Portal"])
     assert "Total waktu standar: 59 menit kerja" in shown.output
-    again = runner.invoke(
-        args=["sop", "import", str(SOP_TABLE), "--name", "Salinan Portal", *ALL_NINE]
+    listed = runner.invoke(args=["sop", "list"])
+    assert "salinan-portal" in listed.output and "pemeliharaan-portal" in listed.output
+
+
+def test_sop_import_refuses_to_shadow_an_sop_unless_told_to_make_a_new_version(runner, db_session):
+    first = ["sop", "import", str(SOP_TABLE), "--name", "Salinan Portal", *ALL_NINE]
+    assert runner.invoke(args=first).exit_code == 0
+    again = runner.invoke(args=first)
+    assert again.exit_code != 0 and "Sudah ada SOP" in again.output
+    # The shipped SOP's own name (and key) is refused too: it is not silently replaced.
+    shadow = ["sop", "import", str(SOP_TABLE), "--name", "Pemeliharaan Portal", *ALL_NINE]
+    refused = runner.invoke(args=shadow)
+    assert refused.exit_code != 0 and "pemeliharaan-portal" in refused.output
+    assert (
+        db_session.scalars(
+            sa.select(sa.func.count()).select_from(SopVersion).filter_by(key="pemeliharaan-portal")
+        ).one()
+        == 1
     )
-    assert "versi 2" in again.output
+    newer = runner.invoke(args=[*first, "--new-version"])
+    assert newer.exit_code == 0, newer.output
+    assert "salinan-portal versi 2 (diterbitkan)" in newer.output
+    states = db_session.execute(
+        sa.select(SopVersion.version, SopVersion.state)
+        .filter_by(key="salinan-portal")
+        .order_by(SopVersion.version)
+    ).all()
+    assert [tuple(row) for row in states] == [(1, "retired"), (2, "published")]
+
+
+def test_sop_import_sets_the_behaviours_it_is_told(runner, db_session):
+    result = runner.invoke(
+        args=[
+            "sop",
+            "import",
+            str(SOP_TABLE),
+            "--name",
+            "Dengan Perilaku",
+            *ALL_NINE,
+            "--names=6=7",
+            "--return=8=7",
+            "--priority=2",
+            "--kind=9=log_entry",
+            "--draft",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(draf)" in result.output
+    assert "menunjuk pelaksana langkah 7" in result.output
+    assert "dapat mengembalikan ke langkah 7" in result.output
+    draft = db_session.scalars(sa.select(SopVersion).filter_by(key="dengan-perilaku")).one()
+    assert draft.state == "draft"
+    assert (draft.sop.step(7).named_by, draft.sop.step(8).may_return_to) == (6, 7)
+    published = runner.invoke(args=["sop", "publish", "Dengan Perilaku"])
+    assert published.exit_code == 0, published.output
+    db_session.refresh(draft)
+    assert draft.state == "published"
 
 
 @pytest.mark.parametrize(
-    ("performers", "reason"),
+    ("arguments", "reason"),
     [
-        (ALL_NINE[:8], "baris"),
-        ([*ALL_NINE[:8], "--performer=9=raja"], "unknown role"),
-        ([*ALL_NINE[:8], "--performer=sembilan=kasi"], "is not like"),
+        (ALL_NINE[:8], "Baris 25: pelaksana langkah 9 belum dipilih"),
+        ([*ALL_NINE[:8], "--performer=9=raja"], "Jabatan berikut belum ada: raja"),
+        ([*ALL_NINE[:8], "--performer=sembilan=kasi"], "is not a step number"),
+        ([*ALL_NINE, "--return=8=9"], "Baris 24:"),
+        ([*ALL_NINE, "--names=6=12"], "langkah 12, yang tidak ada"),
+        ([*ALL_NINE, "--performer=2=superuser"], "superuser"),
     ],
 )
-def test_sop_import_refuses_bad_mappings_and_stores_nothing(runner, db_session, performers, reason):
-    result = runner.invoke(args=["sop", "import", str(SOP_TABLE), "--name", "Buruk", *performers])
+def test_sop_import_refuses_bad_choices_and_stores_nothing(runner, db_session, arguments, reason):
+    result = runner.invoke(args=["sop", "import", str(SOP_TABLE), "--name", "Buruk", *arguments])
     assert result.exit_code != 0
     assert reason in result.output
     assert db_session.scalars(sa.select(SopVersion).filter_by(key="buruk")).first() is None
@@ -72,14 +129,23 @@ def test_sop_import_names_the_line_of_an_unreadable_time(runner, db_session, tmp
     broken.write_text(SOP_TABLE.read_text().replace("10 menit", "sepuluh menit", 1))
     result = runner.invoke(args=["sop", "import", str(broken), "--name", "Rusak", *ALL_NINE])
     assert result.exit_code != 0
-    assert "baris 20" in result.output
+    assert "Baris 20: waktu 'sepuluh menit' tidak terbaca" in result.output
     assert db_session.scalars(sa.select(SopVersion).filter_by(key="rusak")).first() is None
 
 
 def test_sop_show_of_an_unknown_sop_fails_clearly(runner):
     result = runner.invoke(args=["sop", "show", "--name", "Tidak Ada"])
     assert result.exit_code != 0
-    assert "tidak-ada" in result.output
+    assert "Tidak Ada" in result.output
+
+
+def test_position_add_makes_a_position_an_sop_can_name(runner, db_session):
+    result = runner.invoke(args=["position", "add", "kasi-jaringan", "--name", "Kasi Jaringan"])
+    assert result.exit_code == 0, result.output
+    twice = runner.invoke(args=["position", "add", "kasi-jaringan", "--name", "Lain"])
+    assert twice.exit_code != 0 and "Sudah ada jabatan kasi-jaringan" in twice.output
+    bad = runner.invoke(args=["position", "add", "Kasi Jaringan", "--name", "X"])
+    assert bad.exit_code != 0 and "huruf kecil" in bad.output
 
 
 def test_case_timeline_prints_steps_standards_actuals_flags_and_forecast(
@@ -92,8 +158,8 @@ def test_case_timeline_prints_steps_standards_actuals_flags_and_forecast(
         )
     )
     case_id = walk_to(db_session, team, 5, minutes_per_step=15)
-    svc.propose_solution(
-        db_session, team.kasi, case_id, step_payload(5), MONDAY_0800.replace(hour=10), CALENDAR
+    walk.complete_step(
+        db_session, team.kasi, case_id, 5, step_payload(5), MONDAY_0800.replace(hour=10), CALENDAR
     )
     db_session.flush()
     result = runner.invoke(args=["case", "timeline", str(case_id)])

@@ -14,7 +14,8 @@ from models import Account, AuditEvent, LogEntry, db
 from models.services import export as ex
 from models.services.accounts import create_account
 from tests.conftest import TEST_PASSWORD
-from tests.integration.sop_walk import MONDAY_0800
+from tests.support import walk
+from tests.support.walk import MONDAY_0800
 
 HOSTILE = [
     '=HYPERLINK("http://x")',
@@ -104,9 +105,8 @@ def test_the_date_range_selects_exact_days(db_session, author):
 
 
 def test_the_cases_export_has_one_row_per_case_with_every_step(db_session, make_account):
-    from models.services import cases as svc
     from rules.enums import Role
-    from tests.integration.sop_walk import CALENDAR, Team, walk_to
+    from tests.support.walk import CALENDAR, Team, walk_to
 
     team = Team(
         *(
@@ -115,18 +115,20 @@ def test_the_cases_export_has_one_row_per_case_with_every_step(db_session, make_
         )
     )
     case_id = walk_to(db_session, team, 8, minutes_per_step=4)
-    svc.return_for_rework(
+    walk.return_for_rework(
         db_session,
         team.kasi,
         case_id,
         {"reason": "ulang"},
         MONDAY_0800 + timedelta(hours=1),
         CALENDAR,
+        step=8,
     )
     db_session.flush()
-    rows, count, _ = _csv(db_session, ex.cases_select(ex.CsvOptions()))
+    rows, count, _ = _csv(db_session, ex.cases_select(ex.CsvOptions(), steps=9))
     header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
-    assert count == 1 and len(header) == 10 + 9 * 4
+    assert count == 1 and len(header) == 12 + 9 * 4
+    assert (row["sop"], row["sop_version"]) == ("pemeliharaan-portal", "1")
     assert row["step3_performer"] == team.kasubdit.username
     assert (row["step3_working_minutes"], row["step3_standard_minutes"], row["step3_over"]) == (
         "4.00",

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from models.services import audit
-from models.services import cases as svc
 from rules.enums import Role
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
 
 
 @pytest.fixture
@@ -21,8 +21,8 @@ def finished_case(db_session, make_account) -> int:
         )
     )
     case_id = walk_to(db_session, team, 9)
-    svc.record_log(
-        db_session, team.kasi, case_id, step_payload(9), MONDAY_0800.replace(hour=11), CALENDAR
+    walk.complete_step(
+        db_session, team.kasi, case_id, 9, step_payload(9), MONDAY_0800.replace(hour=11), CALENDAR
     )
     db_session.flush()
     return case_id

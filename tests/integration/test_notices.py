@@ -23,8 +23,11 @@ from models import Account, Case, Notice, StepRun, db
 from models.notices import NoticeKind
 from models.services import cases as svc
 from models.services import notices
-from rules.enums import Role
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, report_payload, step_payload
+from rules.enums import Action, CaseStatus, Role
+from rules.transitions import Actor, CaseState, decide
+from tests.support import walk as harness
+from tests.support.sops import portal_sop
+from tests.support.walk import CALENDAR, MONDAY_0800, report_payload, step_payload
 
 # -- a walk, as data -----------------------------------------------------------------------------
 # label → (who acts, what they do); the order is one full walk with one rework round.
@@ -53,15 +56,18 @@ STEP_OF = {
     "log": 9,
 }
 # label → (kind, who hears of it, what it says). The five hand-offs, the rework return and the
-# second fix notify; steps a role takes in a row notify nobody.
+# second fix notify; steps a position takes in a row notify nobody. The kind follows from the
+# steps' properties: an instruction orders, naming the performer directs, a return returns.
+LANDED = "Kasus menunggu langkah Anda"
+ORDERED = "Instruksi untuk menangani kasus"
 HANDOFFS: dict[str, tuple[NoticeKind, tuple[str, ...], str]] = {
-    "report": (NoticeKind.LANDED, ("direktur",), "Kebijakan diperlukan"),
-    "policy": (NoticeKind.LANDED, ("kasubdit",), "Perintah diperlukan"),
-    "order": (NoticeKind.ORDERED, ("kasi", "kasi2"), "Perintah untuk menangani kasus"),
-    "direct": (NoticeKind.DIRECTED, ("jfu",), "Anda ditugaskan memperbaiki portal"),
-    "fix": (NoticeKind.LANDED, ("kasi", "kasi2"), "Laporan perbaikan siap diterima"),
-    "return": (NoticeKind.RETURNED, ("jfu",), "Perbaikan dikembalikan untuk diulang"),
-    "fix again": (NoticeKind.LANDED, ("kasi", "kasi2"), "Laporan perbaikan siap diterima"),
+    "report": (NoticeKind.LANDED, ("direktur",), LANDED),
+    "policy": (NoticeKind.ORDERED, ("kasubdit",), ORDERED),
+    "order": (NoticeKind.ORDERED, ("kasi", "kasi2"), ORDERED),
+    "direct": (NoticeKind.DIRECTED, ("jfu",), "Anda ditunjuk melaksanakan langkah kasus"),
+    "fix": (NoticeKind.LANDED, ("kasi", "kasi2"), LANDED),
+    "return": (NoticeKind.RETURNED, ("jfu",), "Kasus dikembalikan untuk dikerjakan ulang"),
+    "fix again": (NoticeKind.LANDED, ("kasi", "kasi2"), LANDED),
 }
 PEOPLE = {
     "pengguna": Role.PENGGUNA,
@@ -80,12 +86,12 @@ def take(session, people: dict[str, Account], case_id: int | None, label: str, n
     if label == "report":
         return svc.report(session, actor, report_payload(), now, CALENDAR)
     if label == "return":
-        return svc.return_for_rework(
-            session, actor, case_id, {"reason": "Masih error"}, now, CALENDAR
+        return harness.return_for_rework(
+            session, actor, case_id, {"reason": "Masih error"}, now, CALENDAR, step=8
         )
     step = STEP_OF[label]
     extra = {"assignee_id": people["jfu"].id} if step == 6 else {}
-    return svc.complete_step(
+    return harness.complete_step(
         session, actor, case_id, step, step_payload(step, **extra), now, CALENDAR
     )
 
@@ -219,9 +225,13 @@ def test_the_person_who_acts_is_not_told_of_work_they_handed_to_themselves(
 ):
     both = make_account(Role.KASUBDIT, Role.KASI)
     case = svc.report(db_session, people["pengguna"], report_payload(), MONDAY_0800, CALENDAR).case
-    svc.set_policy(db_session, people["direktur"], case.id, step_payload(2), MONDAY_0800, CALENDAR)
-    svc.order(db_session, both, case.id, step_payload(3), MONDAY_0800, CALENDAR)
-    told = {n.recipient_id for n in _notices(db_session, case_id=case.id, kind="ordered")}
+    harness.complete_step(
+        db_session, people["direktur"], case.id, 2, step_payload(2), MONDAY_0800, CALENDAR
+    )
+    after_policy = {n.recipient_id for n in _notices(db_session, case_id=case.id)}
+    assert after_policy == {people["direktur"].id, people["kasubdit"].id, both.id}
+    harness.complete_step(db_session, both, case.id, 3, step_payload(3), MONDAY_0800, CALENDAR)
+    told = {n.recipient_id for n in _notices(db_session, case_id=case.id) if n.step_run.step == 4}
     assert told == {people["kasi"].id, people["kasi2"].id}
 
 
@@ -236,7 +246,7 @@ def test_inactive_accounts_and_other_jfus_are_not_notified(db_session, people):
 def test_an_early_close_notifies_nobody(db_session, people):
     case = svc.report(db_session, people["pengguna"], report_payload(), MONDAY_0800, CALENDAR).case
     before = len(_notices(db_session, case_id=case.id))
-    svc.close_early(
+    harness.close_early(
         db_session, people["direktur"], case.id, {"reason": "duplikat"}, MONDAY_0800, CALENDAR
     )
     assert len(_notices(db_session, case_id=case.id)) == before == 1
@@ -247,16 +257,30 @@ def test_a_refused_action_writes_no_notice(db_session, people):
 
     case = svc.report(db_session, people["pengguna"], report_payload(), MONDAY_0800, CALENDAR).case
     with pytest.raises(RuleError):
-        svc.order(db_session, people["kasubdit"], case.id, step_payload(3), MONDAY_0800, CALENDAR)
+        harness.complete_step(
+            db_session, people["kasubdit"], case.id, 3, step_payload(3), MONDAY_0800, CALENDAR
+        )
     assert [n.kind for n in _notices(db_session, case_id=case.id)] == [NoticeKind.LANDED]
 
 
-def test_the_hand_off_rule_is_data():
-    assert notices.HANDOFF_KINDS == {
-        "perintah": NoticeKind.ORDERED,
-        "pengarahan": NoticeKind.DIRECTED,
-        "pengembalian": NoticeKind.RETURNED,
-    }
+def _kind_after(step: int, roles: set[str], action: Action, **payload: object) -> object:
+    """The notice kind of an action at a step of the portal SOP, done by these positions."""
+    sop = portal_sop()
+    if action is Action.COMPLETE:
+        payload = {"text": "x", "kelengkapan": list(sop.step(step).kelengkapan), **payload}
+    state = CaseState(CaseStatus.OPEN, step, 5 if step >= 7 else None)
+    outcome = decide(sop, state, Actor(5, frozenset(roles)), action, payload)
+    return notices.handoff_kind(sop, outcome, sorted(roles)[0], outcome.after.current_step)
+
+
+def test_the_kind_of_a_hand_off_follows_the_steps_properties():
+    complete, back, rename = Action.COMPLETE, Action.RETURN_FOR_REWORK, Action.REASSIGN
+    assert _kind_after(3, {"kasubdit"}, complete) is NoticeKind.ORDERED  # an instruction
+    assert _kind_after(4, {"kasi"}, complete) is None  # the same position takes step 5
+    assert _kind_after(6, {"kasi"}, complete, assignee_id=5) is NoticeKind.DIRECTED
+    assert _kind_after(7, {"jfu"}, complete) is NoticeKind.LANDED  # a report, to the kasi
+    assert _kind_after(8, {"kasi"}, back, reason="ulang") is NoticeKind.RETURNED
+    assert _kind_after(7, {"kasi"}, rename, assignee_id=6, reason="cuti") is NoticeKind.DIRECTED
     assert set(notices.HEADLINES) == set(NoticeKind)
 
 

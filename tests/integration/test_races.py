@@ -33,7 +33,8 @@ from models.services.audit_chain import verify_chain
 from rules.enums import Action, CaseStatus, Role
 from rules.errors import RuleError
 from tests.conftest import TEST_PASSWORD, csrf_token
-from tests.integration.sop_walk import CALENDAR, Team, report_payload, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, Team, report_payload, step_payload, walk_to
 
 THREADS = 12
 TIMEOUT = 60  # seconds any race may take before it counts as a deadlock
@@ -296,8 +297,8 @@ def test_cases_reported_and_logs_recorded_side_by_side_neither_deadlock_nor_lose
                 j = i - reporters
                 actor = session.get(Account, people.kasis[j])
                 for case_id in at_nine[j * logs_each : (j + 1) * logs_each]:
-                    svc.record_log(
-                        session, actor, case_id, step_payload(9), datetime.now(UTC), CALENDAR
+                    walk.complete_step(
+                        session, actor, case_id, 9, step_payload(9), datetime.now(UTC), CALENDAR
                     )
                     session.commit()
                     done.append(case_id)

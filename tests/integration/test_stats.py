@@ -30,9 +30,10 @@ from models import Account, Case, Role, StepRun
 from models.services import cases as svc
 from models.services import stats
 from rules.enums import Role as RoleCode
-from rules.sop import portal_sop
 from rules.stats import ConformanceRun, conformance_reasons
-from tests.integration.sop_walk import CALENDAR, Team, report_payload, step_payload, walk_to
+from tests.support import walk
+from tests.support.sops import portal_sop
+from tests.support.walk import CALENDAR, Team, report_payload, step_payload, walk_to
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 WEEK0 = datetime(2026, 11, 9, 8, 0, tzinfo=JAKARTA)
@@ -49,7 +50,7 @@ def complete(session, team: Team, case_id: int, steps: range, now: datetime, min
     for step in steps:
         now += timedelta(minutes=minutes)
         extra = {"assignee_id": team.jfu.id} if step == 6 else {}
-        svc.complete_step(
+        walk.complete_step(
             session, team.performer(step), case_id, step, step_payload(step, **extra), now, CALENDAR
         )
     return now
@@ -62,13 +63,17 @@ def scenario(db_session, team, make_account) -> dict[str, int]:
 
     ids["B"] = walk_to(s, team, 8, start=WEEK2)
     back = WEEK2 + timedelta(minutes=60)
-    svc.return_for_rework(s, team.kasi, ids["B"], {"reason": "Masih galat"}, back, CALENDAR)
+    walk.return_for_rework(
+        s, team.kasi, ids["B"], {"reason": "Masih galat"}, back, CALENDAR, step=8
+    )
     for step, after in ((7, 5), (8, 6), (9, 8)):
         at = back + timedelta(minutes=after)
-        svc.complete_step(s, team.performer(step), ids["B"], step, step_payload(step), at, CALENDAR)
+        walk.complete_step(
+            s, team.performer(step), ids["B"], step, step_payload(step), at, CALENDAR
+        )
 
     ids["C"] = walk_to(s, team, 4, start=WEEK2 + timedelta(hours=1))
-    svc.close_early(
+    walk.close_early(
         s,
         team.kasi,
         ids["C"],
@@ -289,7 +294,7 @@ def test_nonconforming_pages_follow_the_cursor_to_the_end(db_session, scenario):
 def test_jfu_workload_matches_a_direct_count(db_session, scenario, team):
     loads = {
         row.account_id: row
-        for row in stats.jfu_load(db_session, stats.scope(db_session), START, END)
+        for row in stats.named_load(db_session, stats.scope(db_session), START, END)
     }
     assert set(loads) == {team.jfu.id, team.jfu2.id}
     jfu = loads[team.jfu.id]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models import Case
-from models.services import cases as svc
 from models.services.timing import case_timing, open_case_timings
 from rules.enums import Role
 from rules.timing import case_badge
-from tests.integration.sop_walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
+from tests.support import walk
+from tests.support.walk import CALENDAR, MONDAY_0800, Team, step_payload, walk_to
 
 
 def test_bulk_verdicts_match_the_case_page_verdicts(db_session, make_account):
@@ -23,17 +23,24 @@ def test_bulk_verdicts_match_the_case_page_verdicts(db_session, make_account):
         walk_to(db_session, team, target, minutes_per_step=minutes)
         for target, minutes in ((2, 1), (4, 9), (7, 2), (8, 30))
     ]
-    svc.return_for_rework(
+    walk.return_for_rework(
         db_session,
         team.kasi,
         ids[-1],
         {"reason": "Belum beres"},
         MONDAY_0800 + timedelta(hours=5),
         CALENDAR,
+        step=8,
     )
     closed = walk_to(db_session, team, 9)
-    svc.record_log(
-        db_session, team.kasi, closed, step_payload(9), MONDAY_0800 + timedelta(hours=6), CALENDAR
+    walk.complete_step(
+        db_session,
+        team.kasi,
+        closed,
+        9,
+        step_payload(9),
+        MONDAY_0800 + timedelta(hours=6),
+        CALENDAR,
     )
     db_session.flush()
     now = MONDAY_0800 + timedelta(hours=7)

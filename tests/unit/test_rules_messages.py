@@ -9,7 +9,8 @@ import pytest
 from rules import MESSAGES, Role, RuleError, SopDefinitionError, SopImportError
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
-ERROR_CLASSES = {"RuleError"}
+# Each class that is built with a message code, and the position of that code in its arguments.
+ERROR_CLASSES = {"RuleError": 0, "SopDefinitionError": 2}
 SERVICE_CODES: dict[str, set[str]] = {
     "already_done": {"by", "step"},
     "stale_case": set(),
@@ -32,7 +33,8 @@ def raise_sites() -> list[tuple[str, str, set[str]]]:
                 and isinstance(node.func, ast.Name)
                 and node.func.id in ERROR_CLASSES
             ):
-                first = node.args[0] if node.args else None
+                at = ERROR_CLASSES[node.func.id]
+                first = node.args[at] if len(node.args) > at else None
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     names = {keyword.arg for keyword in node.keywords if keyword.arg}
                     sites.append((f"{path.name}:{node.lineno}", first.value, names))
@@ -41,7 +43,7 @@ def raise_sites() -> list[tuple[str, str, set[str]]]:
 
 def test_the_rules_raise_refusals_from_many_places() -> None:
     # Guards the scan below: if it found nothing it would prove nothing.
-    assert len(raise_sites()) > 20
+    assert len(raise_sites()) > 60
 
 
 @pytest.mark.parametrize(("where", "code", "params"), raise_sites())
@@ -88,21 +90,26 @@ def test_a_missing_param_shows_its_placeholder_instead_of_failing() -> None:
     assert RuleError("wrong_role", step=2).message("en").endswith("the role: {role}.")
 
 
-def test_a_definition_error_names_the_file_the_step_and_the_reason() -> None:
-    error = SopDefinitionError("sops/x.toml", 4, "'role' must be one of: kasi")
+def test_a_definition_error_names_the_file_the_step_and_the_reason_in_each_language() -> None:
+    error = SopDefinitionError("sops/x.toml", 4, "sop_bad_choice", name="role", choices=["kasi"])
     assert error.code == "sop_step_invalid"
-    for lang in ("id", "en"):
-        text = error.message(lang)
-        assert "sops/x.toml" in text and " 4" in text and "'role' must be one of: kasi" in text
+    assert error.reason.code == "sop_bad_choice"
+    assert error.message("id") == (
+        "Definisi SOP sops/x.toml, langkah 4, tidak valid: role harus salah satu dari: kasi."
+    )
+    assert error.message("en") == (
+        "The SOP definition sops/x.toml, step 4, is invalid: role must be one of: kasi."
+    )
+    whole = SopDefinitionError("x.toml", None, "sop_too_few_steps")
     assert (
-        SopDefinitionError("x.toml", None, "broken")
-        .message("en")
-        .endswith("x.toml is invalid: broken")
+        whole.message("en")
+        == "The SOP definition x.toml is invalid: an SOP needs at least two steps."
     )
 
 
-def test_an_import_error_names_the_line() -> None:
-    error = SopImportError(17, "unreadable time 'sebentar'")
-    assert (error.line, error.reason) == (17, "unreadable time 'sebentar'")
-    assert str(error) == "Tabel SOP tidak dapat diimpor, baris 17: unreadable time 'sebentar'"
+def test_an_import_error_names_the_row_and_the_reason_in_each_language() -> None:
+    error = SopImportError(17, RuleError("sop_import_bad_time", value="sebentar"))
+    assert (error.line, error.reason.code) == (17, "sop_import_bad_time")
+    assert str(error).startswith("Baris 17: waktu 'sebentar' tidak terbaca")
+    assert error.message("en").startswith("Row 17: the time 'sebentar' cannot be read")
     assert isinstance(error, RuleError)

@@ -7,24 +7,20 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from rules import (
-    PORTAL_SOP_KEY,
-    InstructionKind,
     OutputKind,
-    ReportKind,
     Role,
     RuleError,
     SopDefinition,
     SopDefinitionError,
     load_sop_file,
-    portal_sop,
     sop_from_dict,
     sop_to_dict,
 )
-
-PORTAL_TOML = Path(__file__).resolve().parents[2] / "rules" / "sops" / "pemeliharaan_portal.toml"
+from tests.support.sop_shapes import sop_definitions
+from tests.support.sops import PORTAL_FILE as PORTAL_TOML
+from tests.support.sops import PORTAL_KEY, portal_sop
 
 
 def portal_dict() -> dict[str, Any]:
@@ -34,7 +30,7 @@ def portal_dict() -> dict[str, Any]:
 def test_portal_sop_has_the_nine_steps_of_the_sop_table() -> None:
     sop = portal_sop()
     assert (sop.key, sop.name, sop.version) == (
-        PORTAL_SOP_KEY,
+        PORTAL_KEY,
         "Pemeliharaan Portal Website DJKI",
         1,
     )
@@ -64,13 +60,13 @@ def test_portal_sop_kelengkapan_and_outputs_follow_the_table() -> None:
     assert sop.step(7).output_label == "permasalahan portal web sudah diperbaiki"
     assert [(step.output_kind, step.record_kind) for step in sop.steps] == [
         (OutputKind.CASE, None),
-        (OutputKind.INSTRUCTION, InstructionKind.KEBIJAKAN),
-        (OutputKind.INSTRUCTION, InstructionKind.PERINTAH),
-        (OutputKind.REPORT, ReportKind.ANALISA),
-        (OutputKind.REPORT, ReportKind.SOLUSI),
-        (OutputKind.INSTRUCTION, InstructionKind.PENGARAHAN),
-        (OutputKind.REPORT, ReportKind.PERBAIKAN),
-        (OutputKind.REPORT, ReportKind.PENERIMAAN),
+        (OutputKind.INSTRUCTION, "kebijakan"),
+        (OutputKind.INSTRUCTION, "perintah"),
+        (OutputKind.REPORT, "analisa"),
+        (OutputKind.REPORT, "solusi"),
+        (OutputKind.INSTRUCTION, "pengarahan"),
+        (OutputKind.REPORT, "perbaikan"),
+        (OutputKind.REPORT, "penerimaan"),
         (OutputKind.LOG_ENTRY, None),
     ]
 
@@ -78,9 +74,26 @@ def test_portal_sop_kelengkapan_and_outputs_follow_the_table() -> None:
 def test_portal_sop_semantic_flags_sit_on_the_right_steps() -> None:
     sop = portal_sop()
     assert [s.number for s in sop.steps if s.sets_priority] == [2]
-    assert [s.number for s in sop.steps if s.names_assignee] == [6]
-    assert [s.number for s in sop.steps if s.by_assignee] == [7]
+    assert [(s.number, s.names_performer_for) for s in sop.steps if s.names_assignee] == [(6, (7,))]
+    assert [(s.number, s.named_by) for s in sop.steps if s.by_assignee] == [(7, 6)]
+    assert sop.named_steps == (7,)
     assert [(s.number, s.may_return_to) for s in sop.steps if s.may_return_to] == [(8, 7)]
+
+
+def test_portal_sop_names_who_records_for_others_and_who_closes_early() -> None:
+    sop = portal_sop()
+    assert sop.record_for_others == {Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.JFU}
+    assert sop.close_early_by == {Role.DIREKTUR, Role.KASUBDIT, Role.KASI}
+    assert sop.positions == set(Role) - {Role.SUPERUSER}
+
+
+def test_without_lists_the_later_performers_record_and_the_unnamed_ones_close() -> None:
+    data = portal_dict()
+    del data["record_for_others"], data["close_early_by"]
+    sop = sop_from_dict(data, "portal.toml")
+    assert sop == portal_sop()
+    data["steps"][5]["names_performer_for"] = []
+    assert Role.JFU in sop_from_dict(data, "portal.toml").close_early_by
 
 
 def test_portal_sop_standards_total_59_minutes() -> None:
@@ -125,57 +138,8 @@ def test_plain_data_has_no_none_so_it_can_be_written_as_toml() -> None:
     assert None not in values(sop_to_dict(portal_sop()))
 
 
-@st.composite
-def sop_definitions(draw: st.DrawFn) -> SopDefinition:
-    """Valid SOPs of 2..8 steps with every optional feature drawn at random."""
-    count = draw(st.integers(2, 8))
-    words = st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=8)
-    naming = draw(st.none() | st.integers(2, count - 1)) if count > 2 else None
-    steps = []
-    for number in range(1, count + 1):
-        if number == 1:
-            kind, record = OutputKind.CASE, None
-        else:
-            kind = draw(
-                st.sampled_from([OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY])
-            )
-            record = {
-                OutputKind.INSTRUCTION: draw(st.sampled_from(list(InstructionKind))),
-                OutputKind.REPORT: draw(
-                    st.none() | st.sampled_from([ReportKind.ANALISA, ReportKind.SOLUSI])
-                ),
-                OutputKind.LOG_ENTRY: None,
-            }[kind]
-        step: dict[str, Any] = {
-            "number": number,
-            "activity_id": draw(words),
-            "activity_en": draw(words),
-            "role": draw(st.sampled_from([r for r in Role if r is not Role.SUPERUSER])).value,
-            "kelengkapan": draw(st.lists(words, max_size=3, unique_by=str.casefold)),
-            "output_kind": kind.value,
-            "output_label": draw(st.just("") | words),
-            "names_assignee": number == naming,
-            "by_assignee": naming is not None and number > naming and draw(st.booleans()),
-            "sets_priority": draw(st.booleans()),
-        }
-        if record is not None:
-            step["record_kind"] = record.value
-        if draw(st.booleans()):
-            step["standard_minutes"] = draw(st.integers(1, 600))
-        if number > 2 and draw(st.booleans()):
-            step["may_return_to"] = draw(st.integers(2, number - 1))
-        steps.append(step)
-    data = {
-        "key": "sop-x",
-        "name": draw(words),
-        "version": draw(st.integers(1, 99)),
-        "steps": steps,
-    }
-    return sop_from_dict(data, "drawn")
-
-
 @settings(max_examples=150, deadline=None)
-@given(sop_definitions())
+@given(sop_definitions(2, 15))
 def test_any_valid_sop_round_trips_through_plain_data(sop: SopDefinition) -> None:
     assert sop_from_dict(json.loads(json.dumps(sop_to_dict(sop))), "again") == sop
     assert sop.total_standard_minutes == sop.standard_after(sop.first_step) + (
@@ -205,34 +169,46 @@ def _top(key: str, value: object) -> Any:
 
 
 BROKEN = [
-    (_top("name", ""), None, "'name' must not be empty"),
-    (_top("key", "Pemeliharaan Portal"), None, "lower-case slug"),
-    (_top("version", 0), None, "'version' must be a positive whole number"),
-    (_top("steps", []), None, "at least two steps"),
-    (_top("owner", "kasi"), None, "unknown key 'owner'"),
-    (_drop(4, "role"), 4, "missing key 'role'"),
-    (_set(4, "standard_minute", 10), 4, "unknown key 'standard_minute'"),
-    (_set(2, "role", "superuser"), 2, "'role' must be one of"),
-    (_set(2, "role", "boss"), 2, "'role' must be one of"),
-    (_set(5, "number", 6), 5, "expected 5, found 6"),
-    (_set(5, "number", 5.0), 5, "expected 5"),
-    (_set(4, "standard_minutes", 0), 4, "'standard_minutes' must be a positive whole number"),
-    (_set(4, "standard_minutes", 2.5), 4, "'standard_minutes' must be a positive whole number"),
-    (_set(4, "standard_minutes", True), 4, "'standard_minutes' must be a positive whole number"),
-    (_set(4, "output_kind", "memo"), 4, "'output_kind' must be one of"),
-    (_set(9, "output_kind", "case"), 9, "only the first step outputs the case"),
-    (_set(1, "output_kind", "report"), 1, "the first step must output the case"),
-    (_set(5, "by_assignee", True), 5, "by_assignee needs an earlier step"),
-    (_set(4, "names_assignee", True), 6, "only one step may name an assignee"),
-    (_set(8, "may_return_to", 9), 8, "may_return_to must point to an earlier step"),
-    (_set(8, "may_return_to", 1), 8, "may_return_to must point to an earlier step"),
-    (_set(8, "record_kind", "pengembalian"), 8, "'record_kind' for output_kind 'report'"),
-    (_drop(2, "record_kind"), 2, "'record_kind' for output_kind 'instruction'"),
-    (_set(9, "record_kind", "analisa"), 9, "'record_kind' for output_kind 'log_entry'"),
-    (_set(3, "kelengkapan", "komputer"), 3, "'kelengkapan' must be a list"),
-    (_set(3, "kelengkapan", ["komputer", "Komputer"]), 3, "lists an item twice"),
-    (_set(3, "sets_priority", "yes"), 3, "'sets_priority' must be true or false"),
-    (_set(3, "activity_id", "  "), 3, "'activity_id' must not be empty"),
+    (_top("name", ""), None, "sop_empty_text"),
+    (_top("key", "Pemeliharaan Portal"), None, "sop_not_a_code"),
+    (_top("version", 0), None, "sop_not_positive"),
+    (_top("steps", []), None, "sop_too_few_steps"),
+    (_top("owner", "kasi"), None, "sop_unknown_key"),
+    (_top("close_early_by", "kasi"), None, "sop_not_a_list"),
+    (_top("record_for_others", ["Kasi Portal"]), None, "sop_not_a_code"),
+    (_top("close_early_by", ["superuser"]), None, "sop_superuser_performs"),
+    (_drop(4, "role"), 4, "sop_missing_key"),
+    (_set(4, "standard_minute", 10), 4, "sop_unknown_key"),
+    (_set(4, "by_assignee", True), 4, "sop_unknown_key"),
+    (_set(2, "role", "superuser"), 2, "sop_superuser_performs"),
+    (_set(2, "role", "Kepala Dinas"), 2, "sop_not_a_code"),
+    (_set(2, "role", 7), 2, "sop_not_text"),
+    (_set(5, "number", 6), 5, "sop_step_order"),
+    (_set(5, "number", 5.0), 5, "sop_step_order"),
+    (_set(4, "standard_minutes", 0), 4, "sop_not_positive"),
+    (_set(4, "standard_minutes", 2.5), 4, "sop_not_positive"),
+    (_set(4, "standard_minutes", True), 4, "sop_not_positive"),
+    (_set(4, "output_kind", "memo"), 4, "sop_bad_choice"),
+    (_set(4, "output_kind", "closure"), 4, "sop_bad_choice"),
+    (_set(9, "output_kind", "case"), 9, "sop_case_not_first"),
+    (_set(1, "output_kind", "report"), 1, "sop_first_not_case"),
+    (_set(1, "sets_priority", True), 1, "sop_first_behaviour"),
+    (_set(1, "names_performer_for", [2]), 1, "sop_first_behaviour"),
+    (_set(4, "names_performer_for", [12]), 4, "sop_names_missing"),
+    (_set(4, "names_performer_for", [3]), 4, "sop_names_not_later"),
+    (_set(4, "names_performer_for", [4]), 4, "sop_names_not_later"),
+    (_set(4, "names_performer_for", [7]), 6, "sop_named_twice"),
+    (_set(4, "names_performer_for", "7"), 4, "sop_not_a_list"),
+    (_set(8, "may_return_to", 9), 8, "sop_return_target"),
+    (_set(8, "may_return_to", 8), 8, "sop_return_target"),
+    (_set(8, "may_return_to", 1), 8, "sop_return_target"),
+    (_set(8, "record_kind", "pengembalian"), 8, "sop_record_kind_reserved"),
+    (_set(8, "record_kind", "Penerimaan Laporan"), 8, "sop_not_a_code"),
+    (_set(9, "record_kind", "analisa"), 9, "sop_record_kind_unused"),
+    (_set(3, "kelengkapan", "komputer"), 3, "sop_not_a_list"),
+    (_set(3, "kelengkapan", ["komputer", "Komputer"]), 3, "sop_kelengkapan_twice"),
+    (_set(3, "sets_priority", "yes"), 3, "sop_not_a_flag"),
+    (_set(3, "activity_id", "  "), 3, "sop_empty_text"),
 ]
 
 
@@ -245,18 +221,22 @@ def test_a_malformed_definition_is_refused_naming_the_step_and_reason(
     with pytest.raises(SopDefinitionError) as caught:
         sop_from_dict(data, "portal.toml")
     assert (caught.value.source, caught.value.step) == ("portal.toml", step)
-    assert reason in caught.value.reason
-    assert "portal.toml" in str(caught.value)
+    assert caught.value.reason.code == reason
+    # Said in both languages, naming the file and, when there is one, the step.
+    for lang in ("id", "en"):
+        message = caught.value.message(lang)
+        assert "portal.toml" in message and "{" not in message
+        assert step is None or f" {step}" in message
+    assert caught.value.message("id") != caught.value.message("en")
 
 
-def test_the_last_step_cannot_name_an_assignee() -> None:
+def test_a_missing_record_kind_is_filed_under_the_output_label() -> None:
     data = portal_dict()
-    data["steps"][5]["names_assignee"] = False
-    data["steps"][6]["by_assignee"] = False
-    data["steps"][8]["names_assignee"] = True
-    with pytest.raises(SopDefinitionError) as caught:
-        sop_from_dict(data, "portal.toml")
-    assert caught.value.step == 9
+    del data["steps"][3]["record_kind"]
+    data["steps"][4]["output_label"] = ""
+    del data["steps"][4]["record_kind"]
+    sop = sop_from_dict(data, "portal.toml")
+    assert (sop.step(4).record_kind, sop.step(5).record_kind) == ("hasil-analisa", "langkah-5")
 
 
 def test_a_definition_that_is_not_a_table_is_refused() -> None:
@@ -276,14 +256,16 @@ def test_a_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
         load_sop_file(path)
     assert caught.value.source == str(path)
     assert caught.value.step is None
-    assert "not valid TOML" in caught.value.reason
+    assert caught.value.reason.code == "sop_not_toml"
     assert str(path) in caught.value.message("en")
+    assert "is not valid TOML" in caught.value.message("en")
 
 
 def test_a_missing_file_is_a_definition_error(tmp_path: Path) -> None:
     with pytest.raises(SopDefinitionError) as caught:
         load_sop_file(tmp_path / "absent.toml")
-    assert "cannot be read" in caught.value.reason
+    assert caught.value.reason.code == "sop_unreadable"
+    assert "tidak dapat dibaca" in caught.value.message("id")
 
 
 def test_a_toml_file_with_a_bad_step_names_file_and_step(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules import MESSAGES, Role, portal_sop
+from rules import MESSAGES, Role
 from rules.stats import (
     SUGGEST_MIN_RUNS,
     ConformanceRun,
@@ -22,6 +22,7 @@ from rules.stats import (
     share_within,
     suggested_standard,
 )
+from tests.support.sops import portal_sop
 
 SOP = portal_sop()
 PERFORMERS = {
@@ -220,7 +221,7 @@ def test_rework_is_one_reason_however_many_rounds() -> None:
     ]
     reasons = conformance_reasons(SOP, runs)
     assert reasons == [Nonconformity("conformance_rework", {"rounds": 2})]
-    assert reasons[0].message("en") == "The fix was sent back for rework (2 rounds)."
+    assert reasons[0].message("en") == "Sent back for rework (2 rounds)."
 
 
 def test_an_early_closure_by_a_closing_role_is_only_closed_early() -> None:

@@ -14,11 +14,11 @@ from rules import (
     StepRunTimes,
     calendar_from_settings,
     case_badge,
-    portal_sop,
     time_case,
     time_open_case,
     time_step,
 )
+from tests.support.sops import portal_sop
 
 JAKARTA = ZoneInfo(DEFAULT_TIMEZONE)
 CALENDAR = calendar_from_settings(None, DEFAULT_TIMEZONE, [])

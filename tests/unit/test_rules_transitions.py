@@ -18,16 +18,15 @@ from rules import (
     CloseReason,
     OutputKind,
     Priority,
-    ReportKind,
     Role,
     RuleError,
     allowed_actions,
     check_invariants,
     decide,
     may_report,
-    portal_sop,
     report_case,
 )
+from tests.support.sops import portal_sop
 
 SOP = portal_sop()
 PENGGUNA = Actor(1, frozenset({Role.PENGGUNA}))
@@ -103,7 +102,6 @@ def test_a_case_walks_all_nine_steps_to_closed() -> None:
     assert performed == list(range(1, 10))
     assert state == CaseState(CaseStatus.CLOSED, None, JFU.id, 0)
     assert outcome.output_kind is OutputKind.LOG_ENTRY
-    assert outcome.next_actionable_step is None
 
 
 def test_a_report_opens_the_case_at_step_2_with_normalised_fields() -> None:
@@ -114,7 +112,7 @@ def test_a_report_opens_the_case_at_step_2_with_normalised_fields() -> None:
         OutputKind.CASE,
     )
     assert outcome.record_kind is None and outcome.before is None
-    assert outcome.next_actionable_step == 2
+    assert outcome.after.current_step == 2
     assert outcome.fields["title"] == "Halaman merek tidak bisa dibuka"
     assert outcome.fields["channel"] is Channel.WEB
     assert outcome.fields["priority"] is Priority.SEDANG
@@ -201,13 +199,14 @@ def test_a_superuser_holding_a_role_acts_through_that_role_only() -> None:
 def test_jfu_cannot_complete_a_step_assigned_to_another_jfu() -> None:
     state = state_at(7, assignee_id=JFU.id)
     error = refusal(decide, SOP, state, OTHER_JFU, Action.COMPLETE, good_payload(7))
-    assert (error.code, error.params) == ("not_assigned_jfu", {"step": 7})
+    assert (error.code, error.params) == ("not_named_performer", {"step": 7})
     assert decide(SOP, state, JFU, Action.COMPLETE, good_payload(7)).after.current_step == 8
 
 
 def test_the_kasi_names_the_jfu_who_alone_may_fix_the_portal() -> None:
     outcome = decide(SOP, state_at(6), KASI, Action.COMPLETE, good_payload(6, OTHER_JFU.id))
     assert outcome.fields["assignee_id"] == OTHER_JFU.id
+    assert outcome.fields["assignee_for"] == [7]
     assert outcome.after == CaseState(CaseStatus.OPEN, 7, OTHER_JFU.id, 0)
     assert allowed_actions(SOP, outcome.after, OTHER_JFU) == (Action.COMPLETE,)
     assert allowed_actions(SOP, outcome.after, JFU) == ()
@@ -217,7 +216,7 @@ def test_the_kasi_names_the_jfu_who_alone_may_fix_the_portal() -> None:
 def test_naming_the_jfu_needs_a_positive_account_id(assignee: object) -> None:
     payload = {**good_payload(6), "assignee_id": assignee}
     error = refusal(decide, SOP, state_at(6), KASI, Action.COMPLETE, payload)
-    assert (error.code, error.params) == ("assignee_required", {"step": 6})
+    assert (error.code, error.params) == ("assignee_required", {"step": 6, "targets": (7,)})
 
 
 def test_an_assignee_id_from_a_form_is_read_as_a_number() -> None:
@@ -340,7 +339,7 @@ def test_the_kasi_returns_the_fix_to_step_7_keeping_the_jfu() -> None:
     assert (outcome.step, outcome.output_kind, outcome.record_kind) == (
         8,
         OutputKind.REPORT,
-        ReportKind.PENGEMBALIAN,
+        "pengembalian",
     )
     assert outcome.fields == {"step": 8, "reason": "Masih error", "to_step": 7}
     again = decide(SOP, outcome.after, JFU, Action.COMPLETE, good_payload(7))
@@ -391,11 +390,12 @@ def test_closing_early_needs_one_of_the_listed_reasons() -> None:
 
 
 @pytest.mark.parametrize("status", [CaseStatus.CLOSED, CaseStatus.CLOSED_EARLY])
-@pytest.mark.parametrize("action", [Action.COMPLETE, Action.RETURN_FOR_REWORK, Action.CLOSE_EARLY])
+@pytest.mark.parametrize("action", [*Action][1:])
 def test_a_closed_case_allows_nothing(status: CaseStatus, action: Action) -> None:
     state = CaseState(status, None, JFU.id, 0)
     everyone = Actor(9, frozenset(Role))
-    error = refusal(decide, SOP, state, everyone, action, {"reason": "duplikat", **good_payload(9)})
+    payload = {"reason": "duplikat", **good_payload(9), "assignee_id": 3}
+    error = refusal(decide, SOP, state, everyone, action, payload)
     assert (error.code, error.params) == ("case_closed", {"status": status})
     assert allowed_actions(SOP, state, everyone) == ()
 
@@ -423,6 +423,7 @@ def test_the_transition_table_is_small_and_printable() -> None:
         (CaseStatus.OPEN, Action.COMPLETE),
         (CaseStatus.OPEN, Action.RETURN_FOR_REWORK),
         (CaseStatus.OPEN, Action.CLOSE_EARLY),
+        (CaseStatus.OPEN, Action.REASSIGN),
     }
     assert "<Action.COMPLETE: 'complete'>): <Effect.ADVANCE: 'advance'>" in str(dict(TRANSITIONS))
     with pytest.raises(TypeError):
@@ -477,12 +478,20 @@ def valid_payload(state: CaseState, action: Action, assignee_id: int) -> dict[st
         return {"step": state.current_step, "reason": "belum benar"}
     if action is Action.CLOSE_EARLY:
         return {"step": state.current_step, "reason": "ditarik"}
+    if action is Action.REASSIGN:
+        other = OTHER_JFU.id if state.assignee_id == JFU.id else JFU.id
+        return {"step": state.current_step, "assignee_id": other, "reason": "sakit"}
     return good_payload(state.current_step, assignee_id)
 
 
 # How often a performer picks each action they may take: mostly completing, sometimes
 # returning, rarely closing early, so that sequences get through the whole SOP.
-PERFORMER_WEIGHTS = {Action.COMPLETE: 8, Action.RETURN_FOR_REWORK: 4, Action.CLOSE_EARLY: 1}
+PERFORMER_WEIGHTS = {
+    Action.COMPLETE: 8,
+    Action.RETURN_FOR_REWORK: 4,
+    Action.CLOSE_EARLY: 1,
+    Action.REASSIGN: 1,
+}
 
 
 def draw_move(data: st.DataObject, state: CaseState) -> tuple[Actor, Action, bool]:
@@ -554,3 +563,59 @@ def test_a_status_and_roles_read_back_as_plain_text_are_understood() -> None:
     )
     closed = CaseState("closed", None)  # type: ignore[arg-type]
     assert refusal(decide, SOP, closed, kasi, Action.COMPLETE, {}).code == "case_closed"
+
+
+def test_the_naming_position_may_name_another_performer_for_the_step_in_progress() -> None:
+    state = state_at(7, assignee_id=JFU.id, rework_round=1)
+    assert Action.REASSIGN in allowed_actions(SOP, state, KASI)
+    payload = {"step": 7, "assignee_id": OTHER_JFU.id, "reason": " Joko cuti "}
+    outcome = decide(SOP, state, KASI, Action.REASSIGN, payload)
+    assert outcome.after == CaseState(CaseStatus.OPEN, 7, OTHER_JFU.id, 1)
+    assert (outcome.step, outcome.output_kind, outcome.record_kind) == (
+        7,
+        OutputKind.REASSIGNMENT,
+        None,
+    )
+    assert outcome.fields == {
+        "step": 7,
+        "assignee_id": OTHER_JFU.id,
+        "assignee_for": [7],
+        "previous_assignee_id": JFU.id,
+        "reason": "Joko cuti",
+    }
+    assert allowed_actions(SOP, outcome.after, OTHER_JFU) == (Action.COMPLETE,)
+    assert allowed_actions(SOP, outcome.after, JFU) == ()
+
+
+@pytest.mark.parametrize("actor", [JFU, KASUBDIT, DIREKTUR, SUPERUSER])
+def test_only_the_naming_position_may_name_another_performer(actor: Actor) -> None:
+    payload = {"assignee_id": OTHER_JFU.id, "reason": "cuti"}
+    error = refusal(decide, SOP, state_at(7, JFU.id), actor, Action.REASSIGN, payload)
+    assert (error.code, error.params) == ("wrong_role", {"step": 6, "role": Role.KASI})
+    assert Action.REASSIGN not in allowed_actions(SOP, state_at(7, JFU.id), actor)
+
+
+def test_a_step_whose_performer_is_not_named_has_nobody_to_replace() -> None:
+    payload = {"assignee_id": OTHER_JFU.id, "reason": "cuti"}
+    error = refusal(decide, SOP, state_at(8), KASI, Action.REASSIGN, payload)
+    assert (error.code, error.params) == ("reassign_not_allowed", {"step": 8})
+    assert Action.REASSIGN in allowed_actions(SOP, state_at(7), KASI)
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"assignee_id": JFU.id, "reason": "cuti"}, "same_assignee"),
+        ({"assignee_id": OTHER_JFU.id, "reason": " "}, "reason_required"),
+        ({"reason": "cuti"}, "assignee_required"),
+        ({"assignee_id": OTHER_JFU.id, "reason": "cuti"}, None),
+    ],
+)
+def test_naming_another_performer_needs_someone_new_and_a_reason(
+    payload: dict[str, Any], code: str | None
+) -> None:
+    state = state_at(7, JFU.id)
+    if code is None:
+        assert decide(SOP, state, KASI, Action.REASSIGN, payload).after.assignee_id == OTHER_JFU.id
+    else:
+        assert refusal(decide, SOP, state, KASI, Action.REASSIGN, payload).code == code

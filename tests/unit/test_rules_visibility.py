@@ -1,24 +1,37 @@
-"""Row scoping: which cases each role sees."""
+"""Row scoping: the scopes an account's positions open add up, and all cases absorbs the rest."""
 
 import pytest
 
-from rules.enums import Role, Visibility
+from rules.enums import Visibility
 from rules.visibility import case_visibility
+
+ALL, ASSIGNED, OWN, NONE = (
+    Visibility.ALL,
+    Visibility.ASSIGNED,
+    Visibility.OWN_REPORTS,
+    Visibility.NONE,
+)
 
 
 @pytest.mark.parametrize(
-    ("roles", "expected"),
+    ("scopes", "expected"),
     [
-        ({Role.DIREKTUR}, {Visibility.ALL}),
-        ({Role.KASUBDIT}, {Visibility.ALL}),
-        ({Role.KASI}, {Visibility.ALL}),
-        ({Role.SUPERUSER}, {Visibility.ALL}),
-        ({Role.JFU}, {Visibility.ASSIGNED}),
-        ({Role.PENGGUNA}, {Visibility.OWN_REPORTS}),
-        ({Role.JFU, Role.PENGGUNA}, {Visibility.ASSIGNED, Visibility.OWN_REPORTS}),
-        ({Role.JFU, Role.KASI}, {Visibility.ALL}),
-        (set(), {Visibility.NONE}),
+        ([ALL], {ALL}),
+        ([ASSIGNED], {ASSIGNED}),
+        ([OWN], {OWN}),
+        ([ASSIGNED, OWN], {ASSIGNED, OWN}),
+        ([ASSIGNED, ALL], {ALL}),
+        ([OWN, ALL, ASSIGNED], {ALL}),
+        (["own_reports", "assigned"], {ASSIGNED, OWN}),
+        ([NONE, OWN], {OWN}),
+        ([NONE], {NONE}),
+        ([], {NONE}),
     ],
 )
-def test_each_role_sees_its_scope_and_scopes_add_up(roles, expected):
-    assert case_visibility(roles) == expected
+def test_scopes_add_up_and_all_cases_absorbs_the_others(scopes, expected):
+    assert case_visibility(scopes) == expected
+
+
+def test_an_unknown_scope_is_refused():
+    with pytest.raises(ValueError):
+        case_visibility(["everything"])

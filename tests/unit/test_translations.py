@@ -241,7 +241,6 @@ def test_password_policy_refusals_have_english() -> None:
     "table",
     [
         *notices.HEADLINES.values(),
-        *notices.LANDED_HEADLINES.values(),
         notices.SUBJECT,
         notices.BODY,
         notices.DUE_LINE,

@@ -1,15 +1,21 @@
-"""Helpers that walk a case through the portal SOP with the services."""
+"""The SOP walk harness: report a case and take its steps through the services.
+
+Walks of the shipped portal SOP (its Team of one account per position) and the actions by
+name; a test of another SOP takes its steps from that SOP's definition.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models import Account
 from models.services import cases as svc
 from rules.calendar import WorkingCalendar, calendar_from_settings
-from rules.sop import portal_sop
+from rules.enums import Action
+from tests.support.sops import portal_sop
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONDAY_0800 = datetime(2026, 11, 23, 8, 0, tzinfo=JAKARTA)
@@ -72,7 +78,50 @@ def walk_to(
     for step in range(2, target_step):
         now += timedelta(minutes=minutes_per_step)
         extra = {"assignee_id": team.jfu.id} if step == 6 else {}
-        svc.complete_step(
+        complete_step(
             session, team.performer(step), case.id, step, step_payload(step, **extra), now, CALENDAR
         )
     return case.id
+
+
+def complete_step(
+    session: Any,
+    actor: Account,
+    case_id: int,
+    step: int,
+    payload: dict[str, object],
+    now: datetime,
+    calendar: WorkingCalendar = CALENDAR,
+) -> svc.ActionResult:
+    """Complete `step` (the step the actor saw) with its output."""
+    return svc.act(
+        session, actor, case_id, Action.COMPLETE, {**payload, "step": step}, now, calendar
+    )
+
+
+def return_for_rework(
+    session: Any,
+    actor: Account,
+    case_id: int,
+    payload: dict[str, object],
+    now: datetime,
+    calendar: WorkingCalendar = CALENDAR,
+    *,
+    step: int,
+) -> svc.ActionResult:
+    """Send the case back from `step` to the earlier step it may return to, with a reason."""
+    return svc.act(
+        session, actor, case_id, Action.RETURN_FOR_REWORK, {**payload, "step": step}, now, calendar
+    )
+
+
+def close_early(
+    session: Any,
+    actor: Account,
+    case_id: int,
+    payload: dict[str, object],
+    now: datetime,
+    calendar: WorkingCalendar = CALENDAR,
+) -> svc.ActionResult:
+    """Close a case before its last step with a reason."""
+    return svc.act(session, actor, case_id, Action.CLOSE_EARLY, payload, now, calendar)

@@ -1,0 +1,131 @@
+"""The SOP import form: what a superuser chose for a table, read from the request, kept as JSON.
+
+The choices are plain data ({"name", "name_en", "new_version_of", "columns", "steps"}) so that
+they can be kept with the upload and shown again; `rules_choices` turns them into what
+rules.importer.build_sop reads. A performer column may be mapped to a position that does not
+exist yet ("new:<code>"); it is created when the draft is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from models import Role
+from models.services.positions import suggested_code
+from rules.enums import OutputKind
+from rules.importer import Choices, SopTable, StepChoice
+from rules.sop import SopDefinition
+
+NEW = "new:"
+STEP_KINDS = (OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
+"""What a step after the first may output (the first opens the case)."""
+
+
+def _number(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdecimal() and text.isascii() and len(text) < 4 else None
+
+
+def initial(table: SopTable, positions: list[Role]) -> dict[str, Any]:
+    """First choices for a new table: its title as the name, columns matched to positions."""
+    return {
+        "name": table.title,
+        "name_en": "",
+        "new_version_of": "",
+        "columns": {str(i): _guess(name, positions) for i, name in enumerate(table.performers)},
+        "steps": {},
+    }
+
+
+def _guess(column: str, positions: list[Role]) -> str:
+    """The position a column names (by code, or by a name it starts with), else a new one."""
+    folded = column.casefold()
+    for role in positions:
+        if folded == role.code or folded == role.name.casefold():
+            return role.code
+    for role in positions:
+        if folded.startswith(role.name.casefold()):
+            return role.code
+    return NEW + suggested_code(column)
+
+
+def of_definition(sop: SopDefinition, table: SopTable) -> dict[str, Any]:
+    """Choices that rebuild this SOP from its own table (a new version made from it)."""
+    columns = {str(i): name for i, name in enumerate(table.performers)}
+    return {
+        "name": sop.name,
+        "name_en": sop.name_en,
+        "new_version_of": sop.key,
+        "columns": columns,
+        "steps": {
+            str(step.number): {
+                "column": None,
+                "waktu": None,
+                "output_kind": step.output_kind.value,
+                "names": list(step.names_performer_for),
+                "return_to": step.may_return_to,
+                "priority": step.sets_priority,
+            }
+            for step in sop.steps
+        },
+    }
+
+
+def from_request(form: Mapping[str, Any], table: SopTable) -> dict[str, Any]:
+    """The choices as the form posted them (anything unreadable is left unchosen)."""
+    steps = {}
+    for step in table.steps:
+        n = step.number
+        kind = form.get(f"kind-{n}", "")
+        waktu = form.get(f"waktu-{n}")
+        steps[str(n)] = {
+            "column": _number(form.get(f"column-{n}")),
+            "waktu": None if waktu is None or waktu.strip() == step.waktu else waktu.strip(),
+            "output_kind": kind if kind in {k.value for k in OutputKind} else None,
+            "names": sorted(
+                {_number(t) for t in str(form.get(f"names-{n}", "")).split(",")} - {None}
+            ),
+            "return_to": _number(form.get(f"return-{n}")),
+            "priority": form.get(f"priority-{n}") == "1",
+        }
+    return {
+        "name": " ".join(str(form.get("name", "")).split()),
+        "name_en": " ".join(str(form.get("name_en", "")).split()),
+        "new_version_of": str(form.get("new_version_of", "")),
+        "columns": {
+            str(i): str(form.get(f"column-map-{i}", "")) for i in range(len(table.performers))
+        },
+        "steps": steps,
+    }
+
+
+def position_code(value: str) -> str:
+    """The position a column is mapped to (a new one by the code it will get)."""
+    return value[len(NEW) :] if value.startswith(NEW) else value
+
+
+def new_positions(data: Mapping[str, Any], table: SopTable) -> list[tuple[str, str]]:
+    """(code, name) of the positions the mapping asks to create, one per code."""
+    wanted: dict[str, str] = {}
+    for index, value in data["columns"].items():
+        if value.startswith(NEW) and int(index) < len(table.performers):
+            wanted.setdefault(position_code(value), table.performers[int(index)])
+    return sorted(wanted.items())
+
+
+def rules_choices(data: Mapping[str, Any]) -> Choices:
+    """What rules.importer.build_sop reads."""
+    steps = {}
+    for number, chosen in data["steps"].items():
+        kind = chosen.get("output_kind")
+        steps[int(number)] = StepChoice(
+            column=chosen.get("column"),
+            waktu=chosen.get("waktu"),
+            output_kind=OutputKind(kind) if kind else None,
+            names_performer_for=tuple(chosen.get("names", ())),
+            may_return_to=chosen.get("return_to"),
+            sets_priority=bool(chosen.get("priority")),
+        )
+    columns = {int(i): position_code(v) for i, v in data["columns"].items() if v}
+    return Choices(columns=columns, steps=steps)

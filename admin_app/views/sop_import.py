@@ -1,0 +1,159 @@
+"""Importing an SOP table: upload (text, .docx, .xlsx), preview every row as read, map the
+performer columns to positions, set the steps' behaviours, save as a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from models import Sop, SopImport, db
+from models.errors import ServiceError
+from models.services import positions, sop_import, sop_library
+from models.sop_files import FORMATS, MAX_BYTES
+
+from .. import sop_form
+from ..i18n import error_message
+from ..permissions import NEW_POSITION_GRANTS, Perm, Screen
+from .base import SecureView
+from .filters import sop_choices
+from .service_call import commit_or_refuse
+from .sops import step_behaviours
+
+
+class SopImportView(SecureView):
+    """Upload and map an SOP table (superusers); reached from the SOP library, not the menu."""
+
+    screen = Screen.SOPS
+    guard = Perm.CREATE
+    in_menu = False
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        """The upload form; a file that is not an SOP table is refused with the reason."""
+        sops = sop_library.library(db.session)
+        if request.method == "GET":
+            return self._form()
+        request.max_content_length = MAX_BYTES + 64 * 1024  # the file and the form around it
+        try:
+            upload = request.files.get("file")
+            chosen = request.form.get("new_version_of", "")
+        except RequestEntityTooLarge:
+            flash(error_message(ServiceError("sop_file_too_large", name="", limit="2 MB")), "error")
+            return self._form(), 413
+        if upload is None or not upload.filename:
+            flash(_("Pilih berkas tabel SOP untuk diunggah."), "error")
+            return self._form(), 400
+        data = upload.read(MAX_BYTES + 1)
+        ok, stored = commit_or_refuse(
+            self, lambda: _start(upload.filename or "", data, chosen, sops)
+        )
+        if not ok or stored is None:
+            return self._form(), 422
+        return redirect(url_for(".mapping_view", id=stored.id))
+
+    def _form(self) -> str:
+        return self.render("admin/sop_upload.html", sops=sop_choices(), kinds=sorted(FORMATS))
+
+    def _upload(self) -> SopImport:
+        value = request.args.get("id", "")
+        upload = (
+            db.session.get(SopImport, int(value))
+            if value.isdecimal() and value.isascii() and len(value) < 10
+            else None
+        )
+        if upload is None:
+            abort(404)
+        return upload
+
+    @expose("/mapping/", methods=("GET", "POST"))
+    def mapping_view(self) -> Any:
+        """Every row as read with its problems; the mapping and behaviours; check or save."""
+        upload = self._upload()
+        table = sop_import.table_of(upload)
+        roles = positions.all_positions(db.session)
+        choices = upload.choices or sop_form.initial(table, roles)
+        status = 200
+        if request.method == "POST":
+            choices = sop_form.from_request(request.form, table)
+            sop_import.remember(upload, choices)
+            db.session.commit()
+        built, problems, refusal = _build(table, choices)
+        if request.method == "POST" and request.form.get("action") == "save":
+            if built is not None and refusal is None:
+                ok, draft = commit_or_refuse(self, lambda: _save(upload, table, choices, built))
+                if ok and draft is not None:
+                    flash(_("Draf tersimpan. Periksa lalu terbitkan."), "success")
+                    return redirect(url_for("sop.version_view", id=draft.id))
+            status = 422
+        elif problems or refusal:
+            status = 422 if request.method == "POST" else 200
+        body = self.render(
+            "admin/sop_mapping.html",
+            upload=upload,
+            table=table,
+            choices=choices,
+            roles=roles,
+            sops=sop_choices(),
+            built=built,
+            behaviours=step_behaviours(built) if built else {},
+            problems=problems,
+            refusal=refusal,
+            idle=sop_library.positions_without_accounts(db.session, built) if built else [],
+            new_positions=sop_form.new_positions(choices, table),
+            suggestions=[sop_form.NEW + positions.suggested_code(c) for c in table.performers],
+            step_kinds=sop_form.STEP_KINDS,
+        )
+        return (body, status) if status != 200 else body
+
+
+def _start(filename: str, data: bytes, chosen: str, sops: list[Sop]) -> SopImport:
+    upload = sop_import.start(db.session, current_user.id, filename, data)
+    table = sop_import.table_of(upload)
+    choices = sop_form.initial(table, positions.all_positions(db.session))
+    if chosen in {sop.key for sop in sops}:
+        choices["new_version_of"] = chosen
+        choices["name"] = next(sop.name for sop in sops if sop.key == chosen)
+    sop_import.remember(upload, choices)
+    return upload
+
+
+def _target(choices: dict[str, Any]) -> Sop | None:
+    key = choices.get("new_version_of") or ""
+    return db.session.scalars(db.select(Sop).where(Sop.key == key)).one_or_none() if key else None
+
+
+def _build(table: Any, choices: dict[str, Any]) -> tuple[Any, Any, str | None]:
+    """(definition or None, problems, a refusal of the whole: no name, a clash of names)."""
+    target = _target(choices)
+    try:
+        built, problems = sop_import.build(
+            db.session,
+            table,
+            name=choices["name"],
+            name_en=choices.get("name_en", ""),
+            choices=sop_form.rules_choices(choices),
+            new_version_of=target,
+        )
+        if built is not None and target is None:
+            clash = sop_library.sop_by_key_or_name(db.session, built.key, built.name)
+            if clash is not None:
+                raise ServiceError("sop_exists", key=clash.key, name=clash.name)
+    except ServiceError as err:
+        return None, (), error_message(err)
+    return built, problems, None
+
+
+def _save(upload: SopImport, table: Any, choices: dict[str, Any], built: Any) -> Any:
+    """Create the positions the mapping asks for, then store the draft (one transaction)."""
+    for code, name in sop_form.new_positions(choices, table):
+        positions.create_position(
+            db.session, current_user.id, code=code, name=name, grants=NEW_POSITION_GRANTS
+        )
+    return sop_library.save_draft(
+        db.session, current_user.id, built, new_version_of=_target(choices), source=upload
+    )

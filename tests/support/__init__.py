@@ -1,0 +1,1 @@
+"""What many tests share: the shipped SOP, SOP shapes, the walk harness, login."""
