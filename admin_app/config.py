@@ -160,6 +160,9 @@ class Config:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.is_production,
             "WTF_CSRF_TIME_LIMIT": None,
+            # No form needs more (an SOP table upload is at most 2 MB): a larger body is
+            # refused with 413 before it is read.
+            "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
             "RATELIMIT_STORAGE_URI": self.RATELIMIT_STORAGE_URI,
             "RATELIMIT_HEADERS_ENABLED": True,
             "TIMEZONE": self.TIMEZONE,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from models import Case, Sop, db
+from models import Case, Sop, SopVersion, db
 from models.errors import ServiceError
 from models.services import positions, sop_import, sop_library
 from models.services.timing import case_timing
@@ -22,6 +24,8 @@ from . import clock
 from .formatting import local_time
 from .i18n import get_locale_language
 from .permissions import NEW_POSITION_GRANTS
+
+T = TypeVar("T")
 
 BADGE_LABELS = {
     Badge.WITHIN: "sesuai standar",
@@ -89,6 +93,20 @@ def _fail(err: RuleError) -> click.ClickException:
     return click.ClickException(err.message(get_locale_language()))
 
 
+def _commit(work: Callable[[], T]) -> T:
+    """Run a service call and commit; a refusal rolls back and exits with its reason."""
+    try:
+        result = work()
+    except RuleError as err:
+        db.session.rollback()
+        raise _fail(err) from None
+    except click.ClickException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
 sop_group = click.Group("sop", help="The SOP library: list, show, import, publish.")
 position_group = click.Group("position", help="Positions (jabatan) accounts hold.")
 case_group = click.Group("case", help="Look at cases.")
@@ -112,11 +130,9 @@ def list_sops() -> None:
 @with_appcontext
 def show(name: str | None) -> None:
     """Print the SOP table: step, activity, performer, kelengkapan, standard, output, behaviours."""
-    try:
-        key = _find(name).key if name else None
-        version = sop_library.version_for_new_case(db.session, key)
-    except RuleError as err:
-        raise _fail(err) from None
+    version = _commit(
+        lambda: sop_library.version_for_new_case(db.session, _find(name).key if name else None)
+    )
     click.echo(sop_table(version.sop))
 
 
@@ -208,43 +224,37 @@ def import_sop(
     Refuses to take an existing SOP's key or name unless --new-version says to publish a new
     version of that SOP; running cases stay on the version they started on.
     """
-    try:
+
+    def work() -> tuple[SopDefinition, SopVersion]:
         upload = sop_import.start(db.session, None, file.name, file.read_bytes())
         table = sop_import.table_of(upload)
-        name = name or table.title
+        title = name or table.title
         existing = sop_library.sop_by_key_or_name(
-            db.session, positions.suggested_code(name or ""), name or ""
+            db.session, positions.suggested_code(title), title
         )
         if existing is not None and not new_version:
             raise ServiceError("sop_exists", key=existing.key, name=existing.name)
+        target = existing if new_version else None
         choices = _choices(table.performers, performers, columns, names, returns, kinds, priority)
         sop, problems = sop_import.build(
-            db.session,
-            table,
-            name=name or "",
-            choices=choices,
-            new_version_of=existing if new_version else None,
+            db.session, table, name=title, choices=choices, new_version_of=target
         )
         if sop is None:
             raise click.ClickException(
                 "\n".join(problem.message(get_locale_language()) for problem in problems)
             )
         version = sop_library.save_draft(
-            db.session, None, sop, new_version_of=existing if new_version else None, source=upload
+            db.session, None, sop, new_version_of=target, source=upload
         )
         if not draft:
             sop_library.publish(db.session, None, version, clock.now())
-    except RuleError as err:
-        db.session.rollback()
-        raise _fail(err) from None
-    except click.ClickException:
-        db.session.rollback()
-        raise
-    warnings = sop_library.positions_without_accounts(db.session, sop)
-    db.session.commit()
+        return sop, version
+
+    sop, version = _commit(work)
     click.echo(sop_table(sop))
     state = "draf" if draft else "diterbitkan"
     click.echo(f"Diimpor sebagai {version.key} versi {version.version} ({state}).")
+    warnings = sop_library.positions_without_accounts(db.session, sop)
     if warnings:
         click.echo(
             "Peringatan: belum ada akun aktif untuk jabatan " + ", ".join(warnings), err=True
@@ -256,17 +266,16 @@ def import_sop(
 @with_appcontext
 def publish(name: str) -> None:
     """Publish the draft of an SOP (by key or name): new cases run on it from now on."""
-    try:
+
+    def work() -> SopVersion:
         sop = _find(name)
         draft = sop_library.draft_of(db.session, sop)
         if draft is None:
             raise ServiceError("sop_no_draft", name=sop.name)
-        sop_library.publish(db.session, None, draft, clock.now())
-    except RuleError as err:
-        db.session.rollback()
-        raise _fail(err) from None
-    db.session.commit()
-    click.echo(f"{sop.key} versi {draft.version} diterbitkan.")
+        return sop_library.publish(db.session, None, draft, clock.now())
+
+    published = _commit(work)
+    click.echo(f"{published.key} versi {published.version} diterbitkan.")
 
 
 @position_group.command("add")
@@ -284,8 +293,8 @@ def publish(name: str) -> None:
 @with_appcontext
 def add_position(code: str, name: str, name_en: str | None, scope: str) -> None:
     """Add a position; it may work the steps it performs (queue, cases, notices)."""
-    try:
-        role = positions.create_position(
+    role = _commit(
+        lambda: positions.create_position(
             db.session,
             None,
             code=code,
@@ -294,10 +303,7 @@ def add_position(code: str, name: str, name_en: str | None, scope: str) -> None:
             case_scope=Visibility(scope),
             grants=NEW_POSITION_GRANTS,
         )
-    except RuleError as err:
-        db.session.rollback()
-        raise _fail(err) from None
-    db.session.commit()
+    )
     click.echo(f"Jabatan {role.code} ({role.name}) ditambahkan.")
 
 

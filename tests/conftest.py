@@ -93,11 +93,11 @@ def _password_hash(password: str) -> str:
 
 @pytest.fixture
 def make_account(db_session: Session) -> Callable[..., Account]:
-    """Factory: an account holding the given roles (password TEST_PASSWORD)."""
+    """Factory: an account holding the given positions, by code (password TEST_PASSWORD)."""
     counter = iter(range(1, 10_000))
 
-    def make(*roles: RoleCode, username: str | None = None, active: bool = True) -> Account:
-        name = username or f"{(roles[0].value if roles else 'user')}{next(counter)}"
+    def make(*roles: str, username: str | None = None, active: bool = True) -> Account:
+        name = username or f"{(str(roles[0]) if roles else 'user')}{next(counter)}"
         account = Account(username=name, full_name=f"Uji {name.title()}", active=active)
         account.password_hash = _password_hash(TEST_PASSWORD)
         codes = list(roles)

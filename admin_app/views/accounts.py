@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -144,6 +145,10 @@ class PasswordResetForm(Form):
     password_confirm = _password_again_field(_l("Ulangi kata sandi baru"))
 
 
+def _position_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in labels.position_choices()]
+
+
 def _account_fmt(view: Any, context: Any, model: Account, name: str) -> Any:
     if name == "roles":
         return ", ".join(sorted(labels.position(code) for code in model.role_codes))
@@ -206,7 +211,7 @@ class AccountView(SecureModelView):
 
     def create_form(self, obj: Any = None) -> BaseForm:
         form = super().create_form(obj)
-        form.roles.choices = labels.position_choices()
+        form.roles.choices = _position_choices()
         return form
 
     def edit_form(self, obj: Account | None = None) -> BaseForm:
@@ -219,7 +224,7 @@ class AccountView(SecureModelView):
                 "active": obj.active,
             }
         form = self._edit_form_class(get_form_data(), data=data)
-        form.roles.choices = labels.position_choices()
+        form.roles.choices = _position_choices()
         stuck = cases_waiting_on(db.session, obj.id) if obj is not None else []
         self._template_args["stuck_cases"] = stuck
         if not stuck:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView
@@ -24,6 +24,7 @@ from ..i18n import msgid
 from ..permissions import Perm, Screen, user_may
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_PAGES = 200
 """Lists page through at most this many pages; deeper than that, filters narrow the list."""
@@ -69,6 +70,17 @@ class SecureMixin:
 
 class SecureView(SecureMixin, BaseView):
     """A custom (non-model) screen."""
+
+    @staticmethod
+    def requested(model: type[T]) -> T:
+        """The row whose id the request's `id` names (ASCII digits); 404 when there is none."""
+        value = request.args.get("id", "")
+        if not (value.isdecimal() and value.isascii() and len(value) < 10):
+            abort(404)
+        row = db.session.get(model, int(value))
+        if row is None:
+            abort(404)
+        return row
 
 
 def _instant(view: Any, value: datetime) -> str:

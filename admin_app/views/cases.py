@@ -177,7 +177,7 @@ class CaseView(CsvExportMixin, SecureModelView):
         form = super().create_form(obj)
         versions = _runnable_for_user()
         if len(versions) > 1:
-            form.sop.choices = [(v.key, labels.sop_name(v.sop)) for v in versions]
+            form.sop.choices = [SelectChoice(v.key, labels.sop_name(v.sop)) for v in versions]
             form.sop.data = form.sop.data or versions[0].key
         else:  # one SOP (or none): nothing to ask
             del form.sop
@@ -248,7 +248,6 @@ class CaseView(CsvExportMixin, SecureModelView):
             audit=audit,
             actions=[a.value for a in actions],
             step=step,
-            naming=naming,
             candidates=_candidates(sop, step if step and step.names_assignee else naming),
             form_data=form_data or {},
             priorities=labels.choices(labels.PRIORITY),

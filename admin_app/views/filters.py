@@ -10,7 +10,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 
-from models import Account, SopVersion, StepRun, db
+from models import Account, Case, SopVersion, StepRun, db
 from models.services.days import between_days
 from models.services.sop_library import library, stored_definitions
 from rules import RETURN_RECORD_KIND, OutputKind, is_plausible_day
@@ -153,8 +153,20 @@ class SopFilter(LiveOptions, BaseSQLAFilter):
         return value in {key for key, _name in self.current_options()}
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        versions = sa.select(SopVersion.id).where(SopVersion.key == value)
-        return query.filter(self.get_column(alias).in_(versions))
+        return query.filter(self.get_column(alias).in_(self.chosen(value)))
+
+    @staticmethod
+    def chosen(value: str) -> Any:
+        """The ids the filtered column holds for this SOP: its versions."""
+        return sa.select(SopVersion.id).where(SopVersion.key == value)
 
     def operation(self) -> Any:
         return IS
+
+
+class CaseSopFilter(SopFilter):
+    """Records of the cases of one SOP (on a case id column)."""
+
+    @staticmethod
+    def chosen(value: str) -> Any:
+        return sa.select(Case.id).where(Case.sop_version_id.in_(SopFilter.chosen(value)))

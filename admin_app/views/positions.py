@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from models import Role, db
@@ -23,7 +24,9 @@ from ..permissions import NEW_POSITION_GRANTS, Screen
 from .base import SecureModelView
 from .service_call import REQUIRED, Form, commit_or_refuse
 
-_SCOPES = [(v.value, text) for v, text in labels.CASE_SCOPE.items() if v is not Visibility.NONE]
+_SCOPES = [
+    SelectChoice(v.value, text) for v, text in labels.CASE_SCOPE.items() if v is not Visibility.NONE
+]
 SAME_AS_NEW = ""
 
 
@@ -101,8 +104,8 @@ class PositionView(SecureModelView):
     def create_form(self, obj: Any = None) -> BaseForm:
         form = super().create_form(obj)
         form.grants_from.choices = [
-            (SAME_AS_NEW, str(_l("Pelaksana langkah saja"))),
-            *labels.position_choices(),
+            SelectChoice(SAME_AS_NEW, str(_l("Pelaksana langkah saja"))),
+            *(SelectChoice(code, name) for code, name in labels.position_choices()),
         ]
         return form
 

@@ -34,7 +34,14 @@ from ..exports import CsvExportMixin
 from ..formatting import local_time
 from ..permissions import Screen
 from .base import SecureModelView
-from .filters import IS, USERNAME, ChoiceFilter, LocalDateBetweenFilter, record_kind_choices
+from .filters import (
+    IS,
+    USERNAME,
+    CaseSopFilter,
+    ChoiceFilter,
+    LocalDateBetweenFilter,
+    record_kind_choices,
+)
 
 LONG_DATE = "EEEE, d MMMM y"
 """CLDR pattern of a day written out: "Senin, 23 November 2026", "Monday, 23 November 2026"."""
@@ -292,6 +299,7 @@ class InstructionView(_StepOutputView):
         ),
         UsernameFilter(Instruction.author_id, _l("Penulis")),
         NumberFilter(Instruction.case_id, CASE),
+        CaseSopFilter(Instruction.case_id, _l("SOP")),
         LocalDateBetweenFilter(Instruction.created_at, _l("Tanggal")),
     )
 
@@ -315,6 +323,7 @@ class ReportView(_StepOutputView):
         ChoiceFilter(Report.kind, _l("Jenis"), options=record_kind_choices(OutputKind.REPORT)),
         UsernameFilter(Report.author_id, _l("Penulis")),
         NumberFilter(Report.case_id, CASE),
+        CaseSopFilter(Report.case_id, _l("SOP")),
         LocalDateBetweenFilter(Report.created_at, _l("Tanggal")),
     )
 
@@ -353,6 +362,7 @@ class DailyLogView(CsvExportMixin, ReadOnlyHistoryView):
         LocalDateBetweenFilter(LogEntry.log_date, _l("Tanggal")),
         UsernameFilter(LogEntry.author_id, _l("Pelaksana")),
         NumberFilter(LogEntry.case_id, CASE),
+        CaseSopFilter(LogEntry.case_id, _l("SOP")),
     )
 
     @staticmethod

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import Sop, SopImport, db
 from models.errors import ServiceError
 from models.services import positions, sop_import, sop_library
 from models.sop_files import FORMATS, MAX_BYTES
 
-from .. import sop_form
+from .. import labels, sop_form
 from ..i18n import error_message
 from ..permissions import NEW_POSITION_GRANTS, Perm, Screen
 from .base import SecureView
@@ -38,13 +37,12 @@ class SopImportView(SecureView):
         sops = sop_library.library(db.session)
         if request.method == "GET":
             return self._form()
-        request.max_content_length = MAX_BYTES + 64 * 1024  # the file and the form around it
-        try:
-            upload = request.files.get("file")
-            chosen = request.form.get("new_version_of", "")
-        except RequestEntityTooLarge:
+        # The file and the form around it (a body over MAX_CONTENT_LENGTH never gets here).
+        if (request.content_length or 0) > MAX_BYTES + 64 * 1024:
             flash(error_message(ServiceError("sop_file_too_large", name="", limit="2 MB")), "error")
             return self._form(), 413
+        upload = request.files.get("file")
+        chosen = request.form.get("new_version_of", "")
         if upload is None or not upload.filename:
             flash(_("Pilih berkas tabel SOP untuk diunggah."), "error")
             return self._form(), 400
@@ -59,21 +57,10 @@ class SopImportView(SecureView):
     def _form(self) -> str:
         return self.render("admin/sop_upload.html", sops=sop_choices(), kinds=sorted(FORMATS))
 
-    def _upload(self) -> SopImport:
-        value = request.args.get("id", "")
-        upload = (
-            db.session.get(SopImport, int(value))
-            if value.isdecimal() and value.isascii() and len(value) < 10
-            else None
-        )
-        if upload is None:
-            abort(404)
-        return upload
-
     @expose("/mapping/", methods=("GET", "POST"))
     def mapping_view(self) -> Any:
         """Every row as read with its problems; the mapping and behaviours; check or save."""
-        upload = self._upload()
+        upload = self.requested(SopImport)
         table = sop_import.table_of(upload)
         roles = positions.all_positions(db.session)
         choices = upload.choices or sop_form.initial(table, roles)
@@ -83,6 +70,8 @@ class SopImportView(SecureView):
             sop_import.remember(upload, choices)
             db.session.commit()
         built, problems, refusal = _build(table, choices)
+        pending = dict(sop_form.new_positions(choices, table))
+        idle = sop_library.positions_without_accounts(db.session, built) if built else []
         if request.method == "POST" and request.form.get("action") == "save":
             if built is not None and refusal is None:
                 ok, draft = commit_or_refuse(self, lambda: _save(upload, table, choices, built))
@@ -103,8 +92,9 @@ class SopImportView(SecureView):
             behaviours=step_behaviours(built) if built else {},
             problems=problems,
             refusal=refusal,
-            idle=sop_library.positions_without_accounts(db.session, built) if built else [],
+            idle=[pending.get(code) or labels.position(code) for code in idle],
             new_positions=sop_form.new_positions(choices, table),
+            pending=pending,
             suggestions=[sop_form.NEW + positions.suggested_code(c) for c in table.performers],
             step_kinds=sop_form.STEP_KINDS,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,15 +59,7 @@ class SopLibraryView(SecureView):
         return self.render("admin/sop_library.html", rows=rows, can_create=self.may(Perm.CREATE))
 
     def _version(self) -> SopVersion:
-        value = request.args.get("id", "")
-        version = (
-            db.session.get(SopVersion, int(value))
-            if value.isdecimal() and value.isascii() and len(value) < 10
-            else None
-        )
-        if version is None:
-            abort(404)
-        return version
+        return self.requested(SopVersion)
 
     @expose("/version/")
     def version_view(self) -> str:

@@ -15,6 +15,7 @@ from models import Account
 from models.services import cases as svc
 from rules.calendar import WorkingCalendar, calendar_from_settings
 from rules.enums import Action
+from rules.sop import SopDefinition
 from tests.support.sops import portal_sop
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -125,3 +126,46 @@ def close_early(
 ) -> svc.ActionResult:
     """Close a case before its last step with a reason."""
     return svc.act(session, actor, case_id, Action.CLOSE_EARLY, payload, now, calendar)
+
+
+def payload_for(sop: SopDefinition, number: int, **extra: object) -> dict[str, object]:
+    """A valid output for a step of any SOP, from the step's own properties."""
+    step = sop.step(number)
+    return {"text": f"Keluaran langkah {number}", "kelengkapan": list(step.kelengkapan), **extra}
+
+
+def walk_sop(
+    session: Any,
+    case_id: int,
+    people: dict[str, list[Account]],
+    *,
+    return_once_at: frozenset[int] = frozenset(),
+    start: datetime = MONDAY_0800,
+    minutes_per_step: int = 2,
+    until: int | None = None,
+) -> datetime:
+    """Take a case of any SOP step by step as its performers would, reading what each step
+    does from the case's SOP version: the first holder of a step's position acts (the named
+    one where the performer is named), a naming step names the first holder of the position
+    it names for, and each step in `return_once_at` sends the case back once. Stops when the
+    case closes, or when step `until` is current; returns the time reached."""
+    now = start
+    returned: set[int] = set()
+    while True:
+        case = svc.lock_case(session, case_id)
+        sop = case.sop_version.sop
+        if case.current_step is None or case.current_step == until:
+            return now
+        step = sop.step(case.current_step)
+        now += timedelta(minutes=minutes_per_step)
+        actor = case.assignee if step.by_assignee else people[step.role][0]
+        if step.number in return_once_at and step.number not in returned:
+            returned.add(step.number)
+            return_for_rework(session, actor, case_id, {"reason": "ulang"}, now, step=step.number)
+            continue
+        extra: dict[str, object] = {}
+        if step.names_assignee:
+            extra["assignee_id"] = people[sop.step(step.names_performer_for[0]).role][0].id
+        complete_step(
+            session, actor, case_id, step.number, payload_for(sop, step.number, **extra), now
+        )
