@@ -96,24 +96,24 @@ def error_message(err: RuleError) -> str:
     field names); in English those are shown with their English labels.
     """
     lang = get_locale_language()
-    if lang == "id":
-        return str(err.message(lang))
-    params = {key: _shown_param(key, value) for key, value in err.params.items()}
+    params = {key: _shown_param(key, value, lang) for key, value in err.params.items()}
     shown = (ServiceError if isinstance(err, ServiceError) else RuleError)(err.code, params)
     return shown.message(lang)
 
 
-def _shown_param(key: str, value: Any) -> Any:
+def _shown_param(key: str, value: Any, lang: str) -> Any:
     from . import labels
 
     if isinstance(value, list | tuple):
-        return [_shown_param(key, item) for item in value]
+        return [_shown_param(key, item, lang) for item in value]
+    if key == "role":  # a position by its name, in either language
+        return labels.position(value)
+    if lang == "id":
+        return value
     if key == "missing":
         return labels.word(labels.KELENGKAPAN, str(value))
     if key == "field":
         return FIELD_NAMES.get(str(value), value)
-    if key == "role":
-        return labels.position(value)
     if key == "status":
         return labels.label(labels.STATUS, value)
     return value

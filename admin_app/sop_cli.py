@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from models import Case, Sop, SopVersion, db
+from models import Case, Sop, SopVersion, VersionState, db
 from models.errors import ServiceError
 from models.services import positions, sop_import, sop_library
 from models.services.timing import case_timing
@@ -115,12 +115,18 @@ case_group = click.Group("case", help="Look at cases.")
 @sop_group.command("list")
 @with_appcontext
 def list_sops() -> None:
-    """Every SOP of the library: key, state of its newest version, name."""
-    rows = [["Kunci", "Versi", "Status", "Bawaan", "Nama"]]
+    """Every SOP of the library: key, its published version and its draft, name."""
+    rows = [["Kunci", "Terbit", "Draf", "Bawaan", "Nama"]]
     for sop in sop_library.library(db.session):
-        newest = sop.versions[-1]
+        by_state = {version.state: str(version.version) for version in sop.versions}
         rows.append(
-            [sop.key, str(newest.version), newest.state, "ya" if sop.is_default else "", sop.name]
+            [
+                sop.key,
+                by_state.get(VersionState.PUBLISHED, "—"),
+                by_state.get(VersionState.DRAFT, "—"),
+                "ya" if sop.is_default else "",
+                sop.name,
+            ]
         )
     click.echo(_table(rows))
 
@@ -137,7 +143,7 @@ def show(name: str | None) -> None:
 
 
 def _find(name: str) -> Sop:
-    sop = sop_library.sop_by_key_or_name(db.session, positions.suggested_code(name), name)
+    sop = sop_library.sop_by_key_or_name(db.session, sop_import.sop_key_for(name), name)
     if sop is None:
         raise ServiceError("sop_unknown", key=name)
     return sop
@@ -172,8 +178,11 @@ def _choices(
     for step, code in _pairs(performers, "--performer"):
         steps.setdefault(_step(step, "--performer"), {})["position"] = code.lower()
     for step, targets in _pairs(names, "--names"):
-        numbers = tuple(_step(t.strip(), "--names") for t in targets.split(","))
-        steps.setdefault(_step(step, "--names"), {})["names_performer_for"] = numbers
+        numbers = {_step(t.strip(), "--names") for t in targets.split(",")}
+        chosen = steps.setdefault(_step(step, "--names"), {})
+        chosen["names_performer_for"] = tuple(
+            sorted(numbers | set(chosen.get("names_performer_for", ())))
+        )
     for step, back_to in _pairs(returns, "--return"):
         steps.setdefault(_step(step, "--return"), {})["may_return_to"] = _step(back_to, "--return")
     for step, kind in _pairs(kinds, "--kind"):
@@ -229,11 +238,11 @@ def import_sop(
         upload = sop_import.start(db.session, None, file.name, file.read_bytes())
         table = sop_import.table_of(upload)
         title = name or table.title
-        existing = sop_library.sop_by_key_or_name(
-            db.session, positions.suggested_code(title), title
-        )
+        existing = sop_library.sop_by_key_or_name(db.session, sop_import.sop_key_for(title), title)
         if existing is not None and not new_version:
             raise ServiceError("sop_exists", key=existing.key, name=existing.name)
+        if existing is None and new_version:
+            raise ServiceError("sop_unknown", key=title)
         target = existing if new_version else None
         choices = _choices(table.performers, performers, columns, names, returns, kinds, priority)
         sop, problems = sop_import.build(

@@ -94,6 +94,10 @@ class StepChoice:
     """The performer column chosen for the step, when the table marks none (or several)."""
     waktu: str | None = None
     """The standard time as the superuser corrected it, instead of the table's."""
+    activity_en: str | None = None
+    """The activity in English (the table has none; a new version keeps the old one's)."""
+    record_kind: str | None = None
+    """The code its output is filed under (by default from the output's label)."""
     output_kind: OutputKind | None = None
     names_performer_for: tuple[int, ...] = ()
     may_return_to: int | None = None
@@ -319,6 +323,7 @@ def _step_data(
     data: dict[str, Any] = {
         "number": step.number,
         "activity_id": step.activity,
+        "activity_en": choice.activity_en or "",
         "role": _performer(step, table, choice, choices.columns, problems),
         "kelengkapan": list(step.kelengkapan),
         "output_kind": (choice.output_kind or _default_kind(step, table)).value,
@@ -338,6 +343,8 @@ def _step_data(
         data["standard_minutes"] = minutes
     if choice.may_return_to is not None:
         data["may_return_to"] = choice.may_return_to
+    if choice.record_kind and data["output_kind"] in (OutputKind.INSTRUCTION, OutputKind.REPORT):
+        data["record_kind"] = choice.record_kind
     return data
 
 

@@ -116,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{name} harus salah satu dari: {choices}.",
         "en": "{name} must be one of: {choices}.",
     },
+    "sop_name_too_long": {
+        "id": "nama SOP terlalu panjang (paling banyak {limit} karakter).",
+        "en": "the SOP's name is too long (at most {limit} characters).",
+    },
     "sop_too_few_steps": {
         "id": "SOP memerlukan paling sedikit dua langkah.",
         "en": "an SOP needs at least two steps.",
@@ -145,9 +149,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "hanya dapat menunjuk pelaksana langkah sesudahnya, bukan langkah {target}.",
         "en": "can only name the performer of a later step, not of step {target}.",
     },
-    "sop_named_twice": {
-        "id": "pelaksana langkah {target} sudah ditunjuk oleh langkah lain.",
-        "en": "the performer of step {target} is already named by another step.",
+    "sop_two_naming_steps": {
+        "id": "hanya satu langkah yang menunjuk pelaksana, dan langkah {first} sudah "
+        "menunjuknya; tunjuk semua langkahnya dari langkah {first}.",
+        "en": "only one step names the performer, and step {first} does already; name all "
+        "its steps from step {first}.",
     },
     "sop_return_target": {
         "id": "hanya dapat mengembalikan ke langkah sebelumnya (bukan langkah pertama), "

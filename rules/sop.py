@@ -20,6 +20,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """The form of an SOP key, a position code and a record kind: lower-case words and hyphens."""
 KEY_LIMIT = 100
 CODE_LIMIT = 50
+NAME_LIMIT = 300
 RETURN_RECORD_KIND = "pengembalian"
 """What a return to an earlier step records; no step produces it as its own output."""
 
@@ -136,6 +137,8 @@ def sop_from_dict(data: Mapping[str, Any], source: str) -> SopDefinition:
     _check_keys(data, _SOP_KEYS, _SOP_KEYS | _OPTIONAL_SOP_KEYS, source, None)
     key = _slug(_text(data, "key", source, None), "key", KEY_LIMIT, source, None)
     name = _text(data, "name", source, None)
+    if len(name) > NAME_LIMIT:
+        raise SopDefinitionError(source, None, "sop_name_too_long", limit=NAME_LIMIT)
     version = _positive_int(data, "version", source, None)
     raw_steps = data["steps"]
     if not isinstance(raw_steps, list | tuple) or len(raw_steps) < 2:
@@ -203,7 +206,14 @@ def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
 
 
 def _link_named(steps: tuple[StepDef, ...], source: str) -> tuple[StepDef, ...]:
-    """Mark each step whose performer an earlier step names, refusing impossible targets."""
+    """Mark each step whose performer an earlier step names, refusing impossible targets.
+
+    One step names the performer (a case keeps one named performer, as the portal SOP's JFU);
+    it may name them for several later steps.
+    """
+    naming = [step.number for step in steps if step.names_performer_for]
+    if len(naming) > 1:
+        raise SopDefinitionError(source, naming[1], "sop_two_naming_steps", first=naming[0])
     named_by: dict[int, int] = {}
     for step in steps:
         for target in step.names_performer_for:
@@ -211,8 +221,6 @@ def _link_named(steps: tuple[StepDef, ...], source: str) -> tuple[StepDef, ...]:
                 raise SopDefinitionError(source, step.number, "sop_names_missing", target=target)
             if target <= step.number:
                 raise SopDefinitionError(source, step.number, "sop_names_not_later", target=target)
-            if target in named_by:
-                raise SopDefinitionError(source, step.number, "sop_named_twice", target=target)
             named_by[target] = step.number
     return tuple(replace(step, named_by=named_by.get(step.number)) for step in steps)
 
@@ -340,9 +348,14 @@ def _kelengkapan(value: object, source: str, step: int) -> tuple[str, ...]:
     return items
 
 
+def slug_of(text: str, limit: int) -> str:
+    """Text as a code: its ASCII letters and digits, lower-case, words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit].strip("-")
+
+
 def record_kind_for(label: str, number: int) -> str:
     """The record kind a step's output is filed under: its label as a code, else `langkah-N`."""
-    code = re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")[:CODE_LIMIT].strip("-")
+    code = slug_of(label, CODE_LIMIT)
     return code if code and code != RETURN_RECORD_KIND else f"langkah-{number}"
 
 

@@ -9,9 +9,9 @@ def case_visibility(scopes: Collection[Visibility | str]) -> frozenset[Visibilit
     """The scopes an account's positions open, added up: all cases absorbs the others.
 
     Each position opens one scope (a property of the position, kept with it): all cases, the
-    cases directed to the account (named for a step, or waiting for its position), or the
-    cases it reported. A JFU who also reports problems sees both the cases directed to them and
-    the cases they reported; an account with no position sees none.
+    cases directed to the account (named for a step, waiting for its position, or one whose
+    step it took), or the cases it reported. A JFU who also reports problems sees both the
+    cases directed to them and the cases they reported; an account with no position sees none.
     """
     opened = {Visibility(scope) for scope in scopes} - {Visibility.NONE}
     if Visibility.ALL in opened:

@@ -286,7 +286,11 @@ class AccountView(SecureModelView):
         if not form.active.data:
             return True
         kept = set(form.roles.data or [])
-        return any(case.waiting_role not in kept for case in stuck)
+        return any(
+            case.sop_version.sop.step(n).role not in kept
+            for case in stuck
+            for n in case.sop_version.sop.named_steps
+        )
 
     def delete_model(self, model: Account) -> bool:
         abort(403)  # accounts are deactivated, never deleted (the matrix grants no DELETE)

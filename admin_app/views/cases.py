@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import Form, SelectField, StringField, TextAreaField
+from wtforms import Form, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, Role, db
 from models.services import cases as svc
@@ -63,7 +64,7 @@ class NewCaseForm(AppForm, Form):
     )
     # Not `url`: Flask-Admin reads a request value of that name as its return address.
     page_url = StringField(
-        _l("Alamat halaman (URL)"),
+        _l("Alamat terkait (URL, opsional)"),
         validators=[Optional(), Length(max=2000), URL(message=_l("Alamat URL tidak sah."))],
     )
     channel = SelectField(_l("Saluran laporan"), choices=_select(labels.CHANNEL), default="web")
@@ -74,6 +75,14 @@ class NewCaseForm(AppForm, Form):
     )
     reporter_contact = StringField(
         _l("Kontak pelapor (telepon/email)"), validators=[Optional(), Length(max=200)]
+    )
+    # The first step's kelengkapan, noted when ticked (the SOPs' own items, set per request).
+    kelengkapan = SelectMultipleField(
+        _l("Kelengkapan yang ada"),
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
 
 
@@ -181,6 +190,15 @@ class CaseView(CsvExportMixin, SecureModelView):
             form.sop.data = form.sop.data or versions[0].key
         else:  # one SOP (or none): nothing to ask
             del form.sop
+        items = sorted(
+            {item for v in versions for item in v.sop.step(v.sop.first_step).kelengkapan}
+        )
+        if items:
+            form.kelengkapan.choices = [
+                SelectChoice(item, labels.word(labels.KELENGKAPAN, item)) for item in items
+            ]
+        else:
+            del form.kelengkapan
         self._template_args["first_steps"] = {
             v.key: (labels.activity(v.sop.step(v.sop.first_step)), _records_for_others(v.sop))
             for v in versions
@@ -194,7 +212,9 @@ class CaseView(CsvExportMixin, SecureModelView):
         versions = _runnable_for_user()
         sop_key = payload.pop("sop", None) or (versions[0].key if versions else None)
         # The phone as kelengkapan of a first step that names one: noted when it was the channel.
-        payload["kelengkapan"] = [payload["channel"]] if payload.get("channel") else []
+        # Ticked items, and the channel when the first step lists it (the portal's "telepon").
+        ticked = [*(payload.get("kelengkapan") or []), payload.get("channel")]
+        payload["kelengkapan"] = [item for item in ticked if item]
         try:
             result = svc.report(
                 db.session,

@@ -30,7 +30,6 @@ from models import db
 from models.services import stats
 from models.services.days import day_start
 from models.services.export import FORMULA_STARTS
-from models.services.sop_library import library
 from rules import is_plausible_day
 from rules.errors import RuleError
 from rules.sop import SopDefinition
@@ -270,7 +269,7 @@ def period_from_request(today: date) -> Period:
     if (last - first).days + 1 > MAX_DAYS:
         abort(400, description=_("Periode paling panjang %(days)s hari.", days=MAX_DAYS))
     sop = request.args.get("sop", "").strip() or None
-    if sop is not None and sop not in {row.key for row in library(db.session)}:
+    if sop is not None and sop not in {key for key, _name in sop_choices()}:
         abort(400, description=_("SOP tidak dikenal: %(key)s", key=sop))
     return Period(first, last, sop)
 

@@ -10,9 +10,9 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 
-from models import Account, Case, SopVersion, StepRun, db
+from models import Account, Case, SopVersion, StepRun, VersionState, db
 from models.services.days import between_days
-from models.services.sop_library import library, stored_definitions
+from models.services.sop_library import library, longest_sop, stored_definitions
 from rules import RETURN_RECORD_KIND, OutputKind, is_plausible_day
 
 from .. import clock, labels
@@ -117,13 +117,17 @@ class PerformerFilter(BaseSQLAFilter):
 
 def step_choices() -> list[tuple[str, Any]]:
     """Step numbers up to the longest SOP stored, for a step filter."""
-    longest = max((len(version.sop.steps) for version in stored_definitions(db.session)), default=0)
-    return [(str(n), _l("Langkah %(n)s", n=n)) for n in range(1, longest + 1)]
+    return [(str(n), _l("Langkah %(n)s", n=n)) for n in range(1, longest_sop(db.session) + 1)]
 
 
 def sop_choices() -> list[tuple[str, Any]]:
-    """Every SOP of the library by key, named in the reader's language, for an SOP filter."""
-    return [(sop.key, labels.sop_name(sop.versions[-1].sop)) for sop in library(db.session)]
+    """The SOPs cases may run on (a version published once), by key, in the reader's language."""
+    choices = []
+    for sop in library(db.session):
+        ran = [v for v in sop.versions if v.state is not VersionState.DRAFT]
+        if ran:
+            choices.append((sop.key, labels.sop_name(ran[-1].sop)))
+    return choices
 
 
 def record_kind_choices(output_kind: OutputKind) -> Any:

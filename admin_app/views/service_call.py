@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from ..forms import AppForm
 from ..i18n import error_message
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -29,8 +31,10 @@ def commit_or_refuse(view: Any, work: Callable[[], T]) -> tuple[bool, T | None]:
     """Run a service call and commit: (True, its result); on refusal show why and roll back.
 
     A refusal (a RuleError or ServiceError) is flashed in the reader's language; a database
-    failure is shown as a plain message by the view. Either way nothing is kept.
+    failure as a plain message, never as SQL. Either way nothing is kept.
     """
+    from .base import DB_ERROR_MESSAGE
+
     try:
         result = work()
         db.session.commit()
@@ -38,7 +42,9 @@ def commit_or_refuse(view: Any, work: Callable[[], T]) -> tuple[bool, T | None]:
         db.session.rollback()
         flash(error_message(err), "error")
         return False, None
-    except SQLAlchemyError as exc:
-        view.handle_view_exception(exc)  # rolls back and shows a plain message
+    except SQLAlchemyError:
+        log.exception("database error in %s", type(view).__name__)
+        db.session.rollback()
+        flash(str(DB_ERROR_MESSAGE), "error")
         return False, None
     return True, result

@@ -10,10 +10,11 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Sop, SopImport, db
+from models import Sop, SopImport, SopVersion, VersionState, db
 from models.errors import ServiceError
 from models.services import positions, sop_import, sop_library
 from models.sop_files import FORMATS, MAX_BYTES
+from rules.enums import Visibility
 
 from .. import labels, sop_form
 from ..i18n import error_message
@@ -66,10 +67,10 @@ class SopImportView(SecureView):
         choices = upload.choices or sop_form.initial(table, roles)
         status = 200
         if request.method == "POST":
-            choices = sop_form.from_request(request.form, table)
+            choices = sop_form.from_request(request.form, table, upload.choices)
             sop_import.remember(upload, choices)
             db.session.commit()
-        built, problems, refusal = _build(table, choices)
+        built, problems, refusal = _build(upload, table, choices)
         pending = dict(sop_form.new_positions(choices, table))
         idle = sop_library.positions_without_accounts(db.session, built) if built else []
         if request.method == "POST" and request.form.get("action") == "save":
@@ -112,14 +113,22 @@ def _start(filename: str, data: bytes, chosen: str, sops: list[Sop]) -> SopImpor
     return upload
 
 
-def _target(choices: dict[str, Any]) -> Sop | None:
+def _target(upload: SopImport, choices: dict[str, Any]) -> Sop | None:
+    """The SOP a new version is for: the one chosen, or the one this upload's draft makes."""
     key = choices.get("new_version_of") or ""
-    return db.session.scalars(db.select(Sop).where(Sop.key == key)).one_or_none() if key else None
+    if key:
+        return db.session.scalars(db.select(Sop).where(Sop.key == key)).one_or_none()
+    draft = db.session.scalars(
+        db.select(SopVersion).where(
+            SopVersion.import_id == upload.id, SopVersion.state == VersionState.DRAFT
+        )
+    ).first()
+    return draft.library_sop if draft is not None else None
 
 
-def _build(table: Any, choices: dict[str, Any]) -> tuple[Any, Any, str | None]:
+def _build(upload: SopImport, table: Any, choices: dict[str, Any]) -> tuple[Any, Any, str | None]:
     """(definition or None, problems, a refusal of the whole: no name, a clash of names)."""
-    target = _target(choices)
+    target = _target(upload, choices)
     try:
         built, problems = sop_import.build(
             db.session,
@@ -129,21 +138,30 @@ def _build(table: Any, choices: dict[str, Any]) -> tuple[Any, Any, str | None]:
             choices=sop_form.rules_choices(choices),
             new_version_of=target,
         )
-        if built is not None and target is None:
-            clash = sop_library.sop_by_key_or_name(db.session, built.key, built.name)
-            if clash is not None:
-                raise ServiceError("sop_exists", key=clash.key, name=clash.name)
+        if built is not None:
+            sop_library.check_name(db.session, built, target)
     except ServiceError as err:
         return None, (), error_message(err)
     return built, problems, None
 
 
 def _save(upload: SopImport, table: Any, choices: dict[str, Any], built: Any) -> Any:
-    """Create the positions the mapping asks for, then store the draft (one transaction)."""
+    """Create the positions the mapping asks for, then store the draft (one transaction).
+
+    A new position sees the cases directed to it (the reporter's: the cases it reported);
+    a superuser widens that on *Jabatan* where a position must see more.
+    """
+    reporter = built.step(built.first_step).role
     for code, name in sop_form.new_positions(choices, table):
+        scope = Visibility.OWN_REPORTS if code == reporter else Visibility.ASSIGNED
         positions.create_position(
-            db.session, current_user.id, code=code, name=name, grants=NEW_POSITION_GRANTS
+            db.session,
+            current_user.id,
+            code=code,
+            name=name,
+            case_scope=scope,
+            grants=NEW_POSITION_GRANTS,
         )
     return sop_library.save_draft(
-        db.session, current_user.id, built, new_version_of=_target(choices), source=upload
+        db.session, current_user.id, built, new_version_of=_target(upload, choices), source=upload
     )

@@ -10,7 +10,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import Sop, SopVersion, VersionState, db
+from models import SopVersion, VersionState, db
 from models.services import sop_import, sop_library
 from rules.importer import table_rows
 from rules.sop import SopDefinition
@@ -156,8 +156,3 @@ def _revision(version: SopVersion, sop: SopDefinition) -> Any:
     )
     sop_import.remember(upload, sop_form.of_definition(sop, sop_import.table_of(upload)))
     return upload
-
-
-def library_sop(key: str) -> Sop | None:
-    """The SOP with this key."""
-    return db.session.scalars(db.select(Sop).where(Sop.key == key)).one_or_none()

@@ -16,8 +16,6 @@ Revises: 0009
 """
 
 import json
-import tomllib
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,8 +26,103 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-SHIPPED_SOP = Path(__file__).resolve().parents[2] / "rules" / "sops" / "pemeliharaan_portal.toml"
 SHIPPED_KEY = "pemeliharaan-portal"
+# rules/sops/pemeliharaan_portal.toml as it stood for this revision, frozen here: a later edit
+# of that file is a new version of the SOP, never a change of what this migration stores.
+SHIPPED_SOP = {'key': 'pemeliharaan-portal',
+ 'name': 'Pemeliharaan Portal Website DJKI',
+ 'name_en': 'DJKI Website Portal Maintenance',
+ 'version': 1,
+ 'record_for_others': ['direktur', 'kasubdit', 'kasi', 'jfu'],
+ 'close_early_by': ['direktur', 'kasubdit', 'kasi'],
+ 'steps': [{'number': 1,
+            'activity_id': 'Menemukan permasalahan dengan portal website DJKI dan menyampaikan '
+                           'kepada Direktorat TI-KI',
+            'activity_en': 'Finds a problem with the DJKI website portal and reports it to the '
+                           'Direktorat TI-KI',
+            'role': 'pengguna',
+            'kelengkapan': ['telepon'],
+            'standard_minutes': 3,
+            'output_kind': 'case',
+            'output_label': ''},
+           {'number': 2,
+            'activity_id': 'Membuat kebijakan mengenai pemeliharaan portal website DJKI',
+            'activity_en': 'Sets the policy for maintaining the DJKI website portal',
+            'role': 'direktur',
+            'kelengkapan': [],
+            'output_kind': 'instruction',
+            'output_label': '',
+            'record_kind': 'kebijakan',
+            'sets_priority': True},
+           {'number': 3,
+            'activity_id': 'Memerintahkan Kasi Portal Web untuk melakukan pemeliharaan dan '
+                           'perbaikan portal web DJKI',
+            'activity_en': 'Orders the Kasi Portal Web to maintain and fix the DJKI web portal',
+            'role': 'kasubdit',
+            'kelengkapan': ['komputer', 'printer', 'internet'],
+            'standard_minutes': 3,
+            'output_kind': 'instruction',
+            'output_label': '',
+            'record_kind': 'perintah'},
+           {'number': 4,
+            'activity_id': 'Menganalisa keluhan pengguna terhadap portal website DJKI',
+            'activity_en': "Analyses the user's complaint about the DJKI website portal",
+            'role': 'kasi',
+            'kelengkapan': [],
+            'standard_minutes': 10,
+            'output_kind': 'report',
+            'output_label': 'hasil analisa',
+            'record_kind': 'analisa'},
+           {'number': 5,
+            'activity_id': 'Menyiapkan solusi permasalahan pada portal website DJKI',
+            'activity_en': 'Prepares a solution to the problem on the DJKI website portal',
+            'role': 'kasi',
+            'kelengkapan': [],
+            'standard_minutes': 10,
+            'output_kind': 'report',
+            'output_label': 'solusi',
+            'record_kind': 'solusi'},
+           {'number': 6,
+            'activity_id': 'Mengarahkan JFU dalam melakukan pemeliharaan dan perbaikan portal '
+                           'web DJKI',
+            'activity_en': 'Directs a JFU in maintaining and fixing the DJKI web portal',
+            'role': 'kasi',
+            'kelengkapan': ['komputer', 'printer', 'internet'],
+            'standard_minutes': 5,
+            'output_kind': 'instruction',
+            'output_label': 'pengarahan',
+            'record_kind': 'pengarahan',
+            'names_performer_for': [7]},
+           {'number': 7,
+            'activity_id': 'Memperbaiki portal website DJKI kemudian melaporkan kepada Kasi '
+                           'Portal Web',
+            'activity_en': 'Fixes the DJKI website portal, then reports to the Kasi Portal Web',
+            'role': 'jfu',
+            'kelengkapan': ['komputer', 'printer', 'internet'],
+            'standard_minutes': 20,
+            'output_kind': 'report',
+            'output_label': 'permasalahan portal web sudah diperbaiki',
+            'record_kind': 'perbaikan'},
+           {'number': 8,
+            'activity_id': 'Menerima laporan dari JFU',
+            'activity_en': 'Receives the report from the JFU',
+            'role': 'kasi',
+            'kelengkapan': ['laporan'],
+            'standard_minutes': 3,
+            'output_kind': 'report',
+            'output_label': 'laporan',
+            'record_kind': 'penerimaan',
+            'may_return_to': 7},
+           {'number': 9,
+            'activity_id': 'Mencatat laporan kegiatan Pemeliharaan Portal Website DJKI '
+                           'tersebut ke dalam log kegiatan harian',
+            'activity_en': 'Records the DJKI website portal maintenance report in the daily '
+                           'activity log',
+            'role': 'kasi',
+            'kelengkapan': ['laporan', 'log kegiatan'],
+            'standard_minutes': 5,
+            'output_kind': 'log_entry',
+            'output_label': 'laporan didalam log kegiatan'}]}
 CODE_FORMAT = "^[a-z0-9]+(-[a-z0-9]+)*$"
 OLD_ROLES = ("pengguna", "direktur", "kasubdit", "kasi", "jfu", "superuser")
 OLD_KINDS = {
@@ -270,8 +363,7 @@ def _library():
 
 def _store_shipped(bind):
     """The portal SOP as shipped, version 1, when nothing is stored yet (a new database)."""
-    with SHIPPED_SOP.open("rb") as file:
-        shipped = tomllib.load(file)
+    shipped = SHIPPED_SOP
     bind.execute(
         sa.text(
             "INSERT INTO sop_versions (key, version, name, definition) "
@@ -384,8 +476,37 @@ def upgrade():
     )
 
 
+def _refuse_new_data(bind):
+    """Stop, changing nothing, when the data uses what 0009 cannot hold."""
+    kinds = {kind for _name, values in OLD_KINDS.values() for kind in values}
+    found = {
+        "positions": bind.execute(
+            sa.text("SELECT count(*) FROM roles WHERE code <> ALL(:codes)"),
+            {"codes": list(OLD_ROLES)},
+        ).scalar(),
+        "SOPs": bind.execute(
+            sa.text("SELECT count(*) FROM sops WHERE key <> :key"), {"key": SHIPPED_KEY}
+        ).scalar(),
+        "record kinds": bind.execute(
+            sa.text(
+                "SELECT (SELECT count(*) FROM instructions WHERE kind <> ALL(:kinds)) "
+                "+ (SELECT count(*) FROM reports WHERE kind <> ALL(:kinds))"
+            ),
+            {"kinds": sorted(kinds)},
+        ).scalar(),
+    }
+    used = {name: count for name, count in found.items() if count}
+    if used:
+        listed = ", ".join(f"{count} {name}" for name, count in used.items())
+        raise RuntimeError(
+            f"Cannot downgrade below 0010: the data uses the SOP library ({listed}), which "
+            "0009 cannot hold. Restore a backup taken before 0010 instead."
+        )
+
+
 def downgrade():
     bind = op.get_bind()
+    _refuse_new_data(bind)
     op.execute("DROP TRIGGER sop_versions_guard ON sop_versions")
     op.execute("DROP FUNCTION sop_version_guard()")
     op.drop_index("ix_cases_open_by_waiting_account", table_name="cases")

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.enums import CaseStatus, Visibility
-from rules.sop import CODE_LIMIT, SLUG
+from rules.sop import CODE_LIMIT, SLUG, slug_of
 
-from ..accounts import Account, Role, account_roles
+from ..accounts import Role
 from ..cases import Case
 from ..errors import ServiceError
 from ..grants import RoleGrant
@@ -115,8 +115,7 @@ def check_code(code: str) -> str:
 
 def suggested_code(name: str) -> str:
     """A code for a position named like this ("Kasi Jaringan" → "kasi-jaringan")."""
-    words = "".join(ch if ch.isalnum() and ch.isascii() else " " for ch in name.lower()).split()
-    return "-".join(words)[:CODE_LIMIT].strip("-") or "jabatan"
+    return slug_of(name, CODE_LIMIT) or "jabatan"
 
 
 def create_position(
@@ -203,24 +202,13 @@ def update_position(
     return True
 
 
-def holders(session: Session, role: Role) -> list[Account]:
-    """The active accounts holding the position, by name."""
-    return list(
-        session.scalars(
-            sa.select(Account)
-            .join(account_roles, account_roles.c.account_id == Account.id)
-            .where(account_roles.c.role_id == role.id, Account.active)
-            .order_by(Account.full_name, Account.id)
-        )
-    )
-
-
 def cases_waiting_on(session: Session, account_id: int) -> list[Case]:
-    """The open cases whose step in progress waits on this account alone (its named performer)."""
+    """The open cases that name this account as their performer: the step in progress waits on
+    it now, or a later (or returned-to) step will."""
     return list(
         session.scalars(
             sa.select(Case)
-            .where(Case.status == CaseStatus.OPEN, Case.waiting_account_id == account_id)
+            .where(Case.status == CaseStatus.OPEN, Case.assignee_id == account_id)
             .order_by(Case.created_at, Case.id)
         )
     )

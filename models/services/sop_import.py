@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rules.importer import Choices, Problem, SopTable, build_sop, read_table
-from rules.sop import SopDefinition
+from rules.sop import KEY_LIMIT, SopDefinition, slug_of
 
 from ..errors import ServiceError
 from ..sop_files import read_upload, rows_of
 from ..sop_versions import Sop, SopImport
 from . import sop_library
-from .positions import suggested_code
 
 
 def start(session: Session, actor_id: int | None, filename: str, data: bytes) -> SopImport:
@@ -46,7 +45,12 @@ def target(session: Session, name: str, new_version_of: Sop | None) -> tuple[str
             draft.version if draft else sop_library.next_version_number(session, new_version_of)
         )
         return new_version_of.key, number
-    return suggested_code(name), 1
+    return sop_key_for(name), 1
+
+
+def sop_key_for(name: str) -> str:
+    """The key a new SOP of this name gets: its words, lower-case, joined by hyphens."""
+    return slug_of(name, KEY_LIMIT) or "sop"
 
 
 def build(

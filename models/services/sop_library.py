@@ -63,6 +63,21 @@ def runnable_versions(session: Session) -> list[SopVersion]:
     )
 
 
+def check_name(session: Session, definition: SopDefinition, new_version_of: Sop | None) -> None:
+    """Refuse a new SOP that takes another's key or name, and a new version renamed to another
+    SOP's name."""
+    if new_version_of is None:
+        clash = sop_by_key_or_name(session, definition.key, definition.name)
+    else:
+        clash = session.scalars(
+            sa.select(Sop).where(
+                sa.func.lower(Sop.name) == definition.name.lower(), Sop.id != new_version_of.id
+            )
+        ).first()
+    if clash is not None:
+        raise ServiceError("sop_exists", key=clash.key, name=clash.name)
+
+
 def sop_by_key_or_name(session: Session, key: str, name: str) -> Sop | None:
     """The SOP that already has this key or (case-insensitively) this name."""
     return session.scalars(
@@ -127,10 +142,8 @@ def save_draft(
     one, is replaced. The definition's key and version must be the ones this gives it.
     """
     _check_positions(session, definition)
+    check_name(session, definition, new_version_of)
     if new_version_of is None:
-        clash = sop_by_key_or_name(session, definition.key, definition.name)
-        if clash is not None:
-            raise ServiceError("sop_exists", key=clash.key, name=clash.name)
         sop = Sop(key=definition.key, name=definition.name)
         session.add(sop)
         session.flush()

@@ -8,7 +8,7 @@ from rules.enums import Visibility
 from rules.visibility import case_visibility
 
 from ..accounts import Account
-from ..cases import Case
+from ..cases import Case, StepRun
 from .queue import waiting_for
 
 
@@ -19,9 +19,13 @@ def visible_cases(account: Account) -> sa.ColumnElement[bool]:
         return sa.true()
     clauses = []
     if Visibility.ASSIGNED in scopes:
-        # Directed to the account: named for a step, or waiting now for one of its positions.
+        # Directed to the account: named for a step, waiting now for one of its positions, or
+        # one whose step it took (so a performer still sees the case it just handed on).
         clauses.append(Case.assignee_id == account.id)
         clauses.append(waiting_for(account))
+        clauses.append(
+            sa.exists().where(StepRun.case_id == Case.id, StepRun.performer_id == account.id)
+        )
     if Visibility.OWN_REPORTS in scopes:
         clauses.append(sa.or_(Case.reporter_id == account.id, Case.recorded_by_id == account.id))
     return sa.or_(*clauses) if clauses else sa.false()

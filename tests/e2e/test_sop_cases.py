@@ -106,7 +106,10 @@ def test_only_the_naming_position_sees_the_form_to_name_another(
         {"action": "reassign", "step": "4", "assignee_id": "1", "reason": "x"},
         f"/cases/details/?id={case.id}",
     )
-    assert refused.status_code == 422 and "hanya untuk peran" in page_text(refused)
+    # The refusal names the position by its name, not its code, in Indonesian as in English.
+    assert refused.status_code == 422
+    assert "pada langkah 3 hanya untuk peran: Kasi Jaringan." in page_text(refused)
+    assert "kasi-jaringan" not in page_text(refused)
 
 
 def test_the_dashboard_shows_the_chosen_sops_steps(client, login_as, db_session, network):

@@ -259,3 +259,106 @@ def test_a_case_opened_under_the_chosen_sop_shows_that_sops_forms(
     other = client.get("/cases/?flt0_sop_adalah=pemeliharaan-portal").get_data(as_text=True)
     assert "Wifi lantai 3 mati" not in other
     assert client.get("/cases/?flt0_sop_adalah=tidak-ada").status_code == 400
+
+
+def test_an_over_long_name_is_a_problem_not_an_error(client, login_as, db_session, tmp_path):
+    login_as(RoleCode.SUPERUSER)
+    url = _mapping_url(upload(client, write_docx(NETWORK, tmp_path / "jaringan.docx")))
+    response = post_mapping(client, url, mapping_form(NETWORK, "save", name="N" * 400))
+    assert response.status_code == 422 and "terlalu panjang" in page_text(response)
+    assert db_session.scalars(sa.select(Sop).filter(Sop.name.startswith("NNN"))).first() is None
+
+
+def test_a_new_sops_draft_can_be_edited_again_and_positions_get_a_narrow_scope(
+    client, login_as, db_session, tmp_path
+):
+    login_as(RoleCode.SUPERUSER)
+    url = _mapping_url(upload(client, write_docx(NETWORK, tmp_path / "jaringan.docx")))
+    assert post_mapping(client, url, mapping_form(NETWORK, "save")).status_code == 302
+    again = post_mapping(client, url, mapping_form(NETWORK, "save", **{"waktu-4": "2 jam"}))
+    assert again.status_code == 302, page_text(again)[:300]
+    draft = db_session.scalars(sa.select(SopVersion).filter_by(name=NETWORK.title)).one()
+    assert (draft.version, draft.state, draft.sop.step(4).standard_minutes) == (1, "draft", 120)
+    scopes = dict(
+        db_session.execute(
+            sa.select(Role.code, Role.case_scope).where(
+                Role.code.in_(["kasi-jaringan", "staf-jaringan", "kasubdit-infrastruktur"])
+            )
+        ).all()
+    )
+    assert set(scopes.values()) == {"assigned"}
+
+
+def test_a_new_version_keeps_what_its_table_cannot_hold(client, login_as, db_session):
+    login_as(RoleCode.SUPERUSER)
+    portal = db_session.scalars(sa.select(SopVersion).filter_by(key="pemeliharaan-portal")).one()
+    revised = post_form(client, f"/sops/revise/?id={portal.id}", {}, "/sops/")
+    url = _mapping_url(revised)
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="pemeliharaan-portal" selected' in page.get_data(
+        as_text=True
+    )
+    saved = post_mapping(
+        client,
+        url,
+        {
+            "name": portal.name,
+            "name_en": portal.sop.name_en,
+            "new_version_of": "pemeliharaan-portal",
+            "action": "save",
+            **{
+                f"column-map-{i}": code
+                for i, code in enumerate(dict.fromkeys(s.role for s in portal.sop.steps))
+            },
+            **{f"kind-{s.number}": s.output_kind.value for s in portal.sop.steps},
+            "names-6": "7",
+            "return-8": "7",
+            "priority-2": "1",
+        },
+    )
+    assert saved.status_code == 302, page_text(saved)[:400]
+    draft = db_session.scalars(
+        sa.select(SopVersion).filter_by(key="pemeliharaan-portal", state="draft")
+    ).one()
+    old, new = portal.sop, draft.sop
+    assert draft.version == 2
+    for before, after in zip(old.steps, new.steps, strict=True):
+        assert (after.activity_en, after.record_kind, after.role) == (
+            before.activity_en,
+            before.record_kind,
+            before.role,
+        )
+    assert (new.record_for_others, new.close_early_by) == (
+        old.record_for_others,
+        old.close_early_by,
+    )
+    assert new.total_standard_minutes == old.total_standard_minutes == 59
+
+
+def test_a_new_version_may_not_take_another_sops_name(client, login_as, db_session, tmp_path):
+    from tests.support.library import publish_shape
+
+    publish_shape(db_session, NETWORK, write_docx(NETWORK, tmp_path / "jaringan.docx"))
+    login_as(RoleCode.SUPERUSER)
+    url = _mapping_url(upload(client, write_docx(NETWORK, tmp_path / "lagi.docx")))
+    form = mapping_form(
+        NETWORK,
+        "save",
+        new_version_of="penanganan-gangguan-jaringan",
+        name="Pemeliharaan Portal Website DJKI",
+    )
+    for i, column in enumerate(NETWORK.columns):
+        form[f"column-map-{i}"] = NETWORK.positions[column]
+    response = post_mapping(client, url, form)
+    assert response.status_code == 422 and "Sudah ada SOP" in page_text(response)
+    assert db_session.scalars(sa.select(SopVersion).filter_by(state="draft")).first() is None
+
+
+def test_the_dashboard_refuses_an_sop_that_never_ran(client, login_as, db_session, tmp_path):
+    login_as(RoleCode.SUPERUSER)
+    url = _mapping_url(upload(client, write_docx(NETWORK, tmp_path / "jaringan.docx")))
+    assert post_mapping(client, url, mapping_form(NETWORK, "save")).status_code == 302
+    key = db_session.scalars(sa.select(Sop.key).filter_by(name=NETWORK.title)).one()
+    assert client.get(f"/dashboard/?sop={key}").status_code == 400
+    assert client.get(f"/dashboard/open.csv?sop={key}").status_code == 400
+    assert client.get("/dashboard/?sop=pemeliharaan-portal").status_code == 200

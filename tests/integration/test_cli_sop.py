@@ -124,6 +124,28 @@ def test_sop_import_refuses_bad_choices_and_stores_nothing(runner, db_session, a
     assert db_session.scalars(sa.select(SopVersion).filter_by(key="buruk")).first() is None
 
 
+@pytest.mark.parametrize(
+    ("name", "arguments", "reason"),
+    [
+        ("Panjang " * 40, ALL_NINE, "nama SOP terlalu panjang (paling banyak 300 karakter)"),
+        ("Belum Pernah Ada", [*ALL_NINE, "--new-version"], "SOP Belum Pernah Ada belum ada."),
+        ("Dua Penunjuk", [*ALL_NINE, "--names=4=7", "--names=6=8"], "langkah 4 sudah menunjuknya"),
+    ],
+)
+def test_sop_import_refuses_a_bad_name_version_or_naming_in_one_line(
+    runner, db_session, name, arguments, reason
+):
+    result = runner.invoke(args=["sop", "import", str(SOP_TABLE), "--name", name, *arguments])
+    assert result.exit_code != 0
+    assert reason in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert db_session.scalars(sa.select(sa.func.count()).select_from(SopVersion)).one() == 1
+    # Positive control: the same table and name without the fault is imported.
+    fixed = [a for a in arguments if a not in ("--new-version", "--names=6=8")]
+    accepted = runner.invoke(args=["sop", "import", str(SOP_TABLE), "--name", name[:40], *fixed])
+    assert accepted.exit_code == 0, accepted.output
+
+
 def test_sop_import_names_the_line_of_an_unreadable_time(runner, db_session, tmp_path):
     broken = tmp_path / "rusak.txt"
     broken.write_text(SOP_TABLE.read_text().replace("10 menit", "sepuluh menit", 1))

@@ -44,3 +44,34 @@ def test_upgrade_to_head_then_downgrade_to_base(empty_database):
         flask_migrate.downgrade(revision="base")
         assert _tables(db.engine) == {"alembic_version"}
         db.engine.dispose()
+
+
+def test_0010_stores_the_shipped_sop_and_refuses_a_downgrade_that_would_lose_the_library(
+    empty_database, capfd
+):
+    from models import SopVersion
+    from models.services import positions
+    from tests.support.sops import portal_sop
+
+    app = create_app({"DATABASE_URL": empty_database, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        stored = db.session.scalars(sa.select(SopVersion)).one()
+        assert (stored.state, stored.sop) == ("published", portal_sop())
+        db.session.remove()  # let go of the tables before the migration alters them
+        # Nothing new yet: 0010 goes down and up again.
+        flask_migrate.downgrade(revision="0009")
+        flask_migrate.upgrade()
+        positions.create_position(db.session, None, code="kasi-jaringan", name="Kasi Jaringan")
+        db.session.commit()
+        db.session.remove()
+        with pytest.raises(SystemExit):  # Flask-Migrate exits with the migration's reason
+            flask_migrate.downgrade(revision="0009")
+        said = capfd.readouterr().err
+        assert "Cannot downgrade below 0010" in said and "1 positions" in said
+        with db.engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            codes = conn.execute(sa.text("SELECT count(*) FROM roles")).scalar()
+        assert (version, codes) == ("0010", 7)
+        db.session.remove()
+        db.engine.dispose()

@@ -17,7 +17,10 @@ _KINDS = [OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY]
 def sop_dicts(draw: st.DrawFn, min_steps: int = 3, max_steps: int = 15) -> dict[str, Any]:
     """Plain data of a valid SOP: any length, performers, standards and behaviours at random."""
     count = draw(st.integers(min_steps, max_steps), label="steps")
-    named: set[int] = set()
+    # At most one step names the performer, of one or more later steps.
+    naming = 0
+    if count > 2 and draw(st.booleans()):
+        naming = draw(st.integers(2, count - 1), label="naming step")
     steps = []
     for number in range(1, count + 1):
         step: dict[str, Any] = {
@@ -31,11 +34,12 @@ def sop_dicts(draw: st.DrawFn, min_steps: int = 3, max_steps: int = 15) -> dict[
         if draw(st.booleans()):
             step["standard_minutes"] = draw(st.integers(1, 600))
         if number > 1:
-            later = [n for n in range(number + 1, count + 1) if n not in named]
+            later = list(range(number + 1, count + 1))
             targets = (
-                draw(st.lists(st.sampled_from(later), max_size=2, unique=True)) if later else []
+                draw(st.lists(st.sampled_from(later), min_size=1, max_size=3, unique=True))
+                if number == naming
+                else []
             )
-            named.update(targets)
             step["names_performer_for"] = targets
             step["sets_priority"] = draw(st.booleans())
             if number > 2 and draw(st.booleans()):

@@ -161,6 +161,16 @@ def _drop(step: int, key: str) -> Any:
     return change
 
 
+def _names(step: int, targets: object) -> Any:
+    """Another step naming the performer instead of step 6."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["steps"][5]["names_performer_for"] = []
+        data["steps"][step - 1]["names_performer_for"] = targets
+
+    return change
+
+
 def _top(key: str, value: object) -> Any:
     def change(data: dict[str, Any]) -> None:
         data[key] = value
@@ -193,12 +203,13 @@ BROKEN = [
     (_set(9, "output_kind", "case"), 9, "sop_case_not_first"),
     (_set(1, "output_kind", "report"), 1, "sop_first_not_case"),
     (_set(1, "sets_priority", True), 1, "sop_first_behaviour"),
-    (_set(1, "names_performer_for", [2]), 1, "sop_first_behaviour"),
-    (_set(4, "names_performer_for", [12]), 4, "sop_names_missing"),
-    (_set(4, "names_performer_for", [3]), 4, "sop_names_not_later"),
-    (_set(4, "names_performer_for", [4]), 4, "sop_names_not_later"),
-    (_set(4, "names_performer_for", [7]), 6, "sop_named_twice"),
-    (_set(4, "names_performer_for", "7"), 4, "sop_not_a_list"),
+    (_names(1, [2]), 1, "sop_first_behaviour"),
+    (_names(4, [12]), 4, "sop_names_missing"),
+    (_names(4, [3]), 4, "sop_names_not_later"),
+    (_names(4, [4]), 4, "sop_names_not_later"),
+    (_set(4, "names_performer_for", [7]), 6, "sop_two_naming_steps"),
+    (_set(4, "names_performer_for", [5]), 6, "sop_two_naming_steps"),
+    (_names(4, "7"), 4, "sop_not_a_list"),
     (_set(8, "may_return_to", 9), 8, "sop_return_target"),
     (_set(8, "may_return_to", 8), 8, "sop_return_target"),
     (_set(8, "may_return_to", 1), 8, "sop_return_target"),
@@ -228,6 +239,14 @@ def test_a_malformed_definition_is_refused_naming_the_step_and_reason(
         assert "portal.toml" in message and "{" not in message
         assert step is None or f" {step}" in message
     assert caught.value.message("id") != caught.value.message("en")
+
+
+def test_one_step_names_the_performer_of_several_later_steps() -> None:
+    data = portal_dict()
+    data["steps"][5]["names_performer_for"] = [9, 7, 7]
+    sop = sop_from_dict(data, "portal.toml")
+    assert sop.step(6).names_performer_for == (7, 9) and sop.named_steps == (7, 9)
+    assert (sop.step(7).named_by, sop.step(9).named_by, sop.step(8).named_by) == (6, 6, None)
 
 
 def test_a_missing_record_kind_is_filed_under_the_output_label() -> None:
