@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,16 +14,18 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from models import Account, db
+from models.accounts import password_opens
+from rules.payload import whole_number
 
 from .extensions import login_manager
 from .forms import AppForm
-from .i18n import LANGUAGES, get_locale_language, safe_next
+from .i18n import LANGUAGES, get_locale_language
+from .request_guard import safe_next
+from .throttle import throttle
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = _l("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
-# Checked against when the username is unknown, so both failures take the same time.
-_DUMMY = Account(password_hash=PasswordHasher().hash("tidak-ada-akun-seperti-ini"))
 
 
 class LoginForm(AppForm, FlaskForm):
@@ -38,9 +39,8 @@ class LoginForm(AppForm, FlaskForm):
 def load_account(session_id: str) -> Account | None:
     """Load the account for a session; a changed password or a deactivation ends the session."""
     account_id, _sep, fingerprint = session_id.partition(":")
-    if not account_id.isdigit():
-        return None
-    account = db.session.get(Account, int(account_id))
+    number = whole_number(account_id)
+    account = None if number is None else db.session.get(Account, number)
     if account is None or not account.active or account.session_fingerprint != fingerprint:
         return None
     return account
@@ -58,24 +58,23 @@ def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("admin.index"))
 
 
-def login_username() -> str:
-    """The username a login attempt names (a rate-limit key beside the client address)."""
-    return (request.form.get("username") or "").strip().lower()[:50]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int, dict[str, str]]:
     """Show the login form; on success, start a fresh session."""
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        account = find_account(form.username.data or "")
-        if (
-            account is not None
-            and account.active
-            and account.check_password(form.password.data or "")
-        ):
+        username = (form.username.data or "").strip().lower()
+        wait = throttle().wait(username)
+        if wait:
+            flash(
+                _("Terlalu banyak percobaan masuk. Coba lagi dalam %(n)s detik.", n=wait), "error"
+            )
+            return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
+        account = find_account(username)
+        if password_opens(account, form.password.data or "") and account is not None:
+            throttle().succeeded(username)
             session.clear()  # a new session at login: no fixation
             # The language remembered on the account (not the one this browser last used).
             session["lang"] = account.language if account.language in LANGUAGES else "id"
@@ -83,6 +82,8 @@ def login() -> Response | str:
             account.last_login_at = datetime.now(UTC)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        throttle().failed(username)
+        db.session.commit()
         flash(str(LOGIN_FAILED), "error")
     return render_template("login.html", form=form)
 

@@ -60,7 +60,7 @@ class Config:
     WORK_WEEK: str | None = None
     TRUSTED_PROXIES: int = 0
     DB_WAIT_SECONDS: int = 60
-    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_STORAGE_URI: str = ""
     BASE_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT: int = 25
@@ -86,7 +86,7 @@ class Config:
             WORK_WEEK=env.get("WORK_WEEK") or None,
             TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
             DB_WAIT_SECONDS=_env_int("DB_WAIT_SECONDS", 60),
-            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", ""),
             BASE_URL=env.get("BASE_URL") or None,
             MAIL_SERVER=env.get("MAIL_SERVER") or None,
             MAIL_PORT=_env_int("MAIL_PORT", 25),
@@ -164,7 +164,6 @@ class Config:
             # refused with 413 before it is read.
             "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
             "RATELIMIT_STORAGE_URI": self.RATELIMIT_STORAGE_URI,
-            "RATELIMIT_HEADERS_ENABLED": True,
             "TIMEZONE": self.TIMEZONE,
             "DEFAULT_LANGUAGE": self.DEFAULT_LANGUAGE,
             "APP_ENV": self.APP_ENV,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,6 +36,8 @@ from models import db
 from models.errors import ServiceError
 from models.services.accounts import set_language as remember_language
 from rules.errors import RuleError
+
+from .request_guard import safe_next
 
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -147,19 +148,6 @@ class WTFormsTranslations:
 
 
 WTFORMS_TRANSLATIONS = WTFormsTranslations()
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only follow a `next` that stays on this site: a plain path, no scheme, no host."""
-    # A backslash counts as a slash to browsers ("/\\host" is "//host"); a control character
-    # (CR/LF) cannot go into a Location header; urlsplit refuses a malformed host.
-    if not target or not target.startswith("/") or "\\" in target or not target.isprintable():
-        return fallback
-    try:
-        parts = urlsplit(target)
-    except ValueError:
-        return fallback
-    return fallback if parts.scheme or parts.netloc else target
 
 
 @bp.route("/language", methods=["POST"])

@@ -17,6 +17,7 @@ from models.services.timing import case_timing
 from rules.enums import OutputKind, Visibility
 from rules.errors import RuleError
 from rules.importer import Choices, StepChoice
+from rules.payload import whole_number
 from rules.sop import SopDefinition
 from rules.timing import Badge
 
@@ -160,9 +161,10 @@ def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
 
 
 def _step(text: str, option: str) -> int:
-    if not (text.isdecimal() and text.isascii()):
+    number = whole_number(text, digits=3)
+    if number is None:
         raise click.BadParameter(f"{text!r} is not a step number", param_hint=option)
-    return int(text)
+    return number
 
 
 def _choices(

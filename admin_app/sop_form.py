@@ -17,6 +17,7 @@ from models import Role, db
 from models.services.positions import suggested_code
 from rules.enums import OutputKind
 from rules.importer import Choices, SopTable, StepChoice
+from rules.payload import whole_number
 from rules.sop import SopDefinition
 
 NEW = "new:"
@@ -25,8 +26,7 @@ STEP_KINDS = (OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
 
 
 def _number(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdecimal() and text.isascii() and len(text) < 4 else None
+    return whole_number(str(value or "").strip(), digits=3)
 
 
 def initial(table: SopTable, positions: list[Role]) -> dict[str, Any]:

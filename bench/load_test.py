@@ -41,7 +41,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -162,10 +162,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int, log_path: Path) -> Iterator[int]:
-    """`gunicorn wsgi:app` with N workers on a free loopback port; yields the port."""
+def gunicorn(
+    database_url: str, workers: int, log_path: Path, env: Mapping[str, str] | None = None
+) -> Iterator[int]:
+    """`gunicorn wsgi:app` with N workers on a free loopback port (and `env`); yields the port."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "l" * 40}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "l" * 40, **(env or {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]

@@ -7,6 +7,7 @@ from .cases import Case, StepRun
 from .db import db
 from .grants import Perm, RoleGrant
 from .notices import Notice
+from .rate_limits import RateLimitCounter
 from .records import Instruction, LogEntry, Report
 from .sop_versions import Sop, SopImport, SopVersion, VersionState
 
@@ -20,6 +21,7 @@ __all__ = [
     "NonWorkingKind",
     "Notice",
     "Perm",
+    "RateLimitCounter",
     "Report",
     "Role",
     "RoleGrant",

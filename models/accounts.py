@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -17,6 +19,35 @@ from .db import db
 from .types import CODE_FORMAT, str_enum
 
 _hasher = PasswordHasher()
+
+
+@cache
+def _no_account_hash() -> str:
+    """A hash no password opens, made with the same parameters as every account's."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def _verifies(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_opens(account: Account | None, password: str) -> bool:
+    """True when `password` is the active account's; the same argon2 work in every case.
+
+    An unknown username, an inactive account and a stored hash that is not argon2's are
+    checked against a hash of the same cost, so a failed login takes as long whatever the
+    reason and its timing tells no one which usernames exist.
+    """
+    stored = account.password_hash if account is not None else ""
+    if not stored.startswith("$argon2"):
+        stored = _no_account_hash()
+        account = None
+    opens = _verifies(stored, password)
+    return opens and account is not None and account.active
+
 
 account_roles = sa.Table(
     "account_roles",
@@ -85,10 +116,7 @@ class Account(db.Model):
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
-        try:
-            return _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return _verifies(self.password_hash, password)
 
     @property
     def role_codes(self) -> frozenset[str]:

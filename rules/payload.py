@@ -15,6 +15,14 @@ _Choice = TypeVar("_Choice", bound=StrEnum)
 # C0 control characters other than tab, line feed and carriage return: a NUL byte cannot be
 # stored in PostgreSQL text, and the others are never typed by a person.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ASCII_DIGITS = re.compile("[0-9]+")
+
+
+def whole_number(text: object, digits: int = 18) -> int | None:
+    """ASCII digits (at most `digits`) as an int; None for anything else, '８' and '-1' too."""
+    if not isinstance(text, str) or len(text) > digits or not _ASCII_DIGITS.fullmatch(text):
+        return None
+    return int(text)
 
 
 def optional_text(payload: Mapping[str, object], field: str, limit: int = TEXT_LIMIT) -> str | None:
@@ -53,8 +61,8 @@ def optional_number(payload: Mapping[str, object], field: str) -> int | None:
     value = payload.get(field)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdecimal():
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = whole_number(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise RuleError("field_invalid", field=field)
     return value

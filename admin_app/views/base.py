@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
+from rules.payload import whole_number
 
 from ..formatting import local_time
 from ..i18n import msgid
@@ -74,10 +75,8 @@ class SecureView(SecureMixin, BaseView):
     @staticmethod
     def requested(model: type[T]) -> T:
         """The row whose id the request's `id` names (ASCII digits); 404 when there is none."""
-        value = request.args.get("id", "")
-        if not (value.isdecimal() and value.isascii() and len(value) < 10):
-            abort(404)
-        row = db.session.get(model, int(value))
+        number = whole_number(request.args.get("id", ""), digits=9)
+        row = None if number is None else db.session.get(model, number)
         if row is None:
             abort(404)
         return row
@@ -151,9 +150,10 @@ class SecureModelView(SecureMixin, ModelView):
 
     def get_one(self, id: Any) -> Any:
         """The row with this id if the user may see it; 404 for a malformed or foreign id."""
-        if not isinstance(id, str) or not id.isdecimal() or len(id) > 18:
+        number = whole_number(id)
+        if number is None:
             abort(404)
-        row = self.get_query().filter(self.model.id == int(id)).one_or_none()
+        row = self.get_query().filter(self.model.id == number).one_or_none()
         if row is None:
             abort(404)
         return row

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 from models import Account, NonWorkingDay, NonWorkingKind, db
 from models.services.calendar import add_day_off, remove_day_off
 from rules import EARLIEST_DAY, LATEST_DAY
+from rules.payload import whole_number
 
 from .. import labels
 from ..formatting import local_time
@@ -35,12 +36,7 @@ class YearFilter(BaseSQLAFilter):
     """Days off in one calendar year."""
 
     def validate(self, value: Any) -> bool:
-        return (
-            isinstance(value, str)
-            and value.isdecimal()
-            and len(value) == 4
-            and EARLIEST_DAY.year <= int(value) <= LATEST_DAY.year
-        )
+        return EARLIEST_DAY.year <= (whole_number(value, digits=4) or 0) <= LATEST_DAY.year
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         year = int(value)

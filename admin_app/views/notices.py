@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from models import db
 from models.services import notices as svc
+from rules.payload import whole_number
 
 from .. import clock
 from ..i18n import get_locale_language
@@ -23,9 +24,10 @@ def _int_arg(raw: str | None, default: int | None = None) -> int | None:
     """A small non-negative whole number from a form or query string, else 400."""
     if raw is None or raw == "":
         return default
-    if not raw.isdecimal() or len(raw) > 18:
+    number = whole_number(raw)
+    if number is None:
         abort(400, description=_("Nilai tidak sah."))
-    return int(raw)
+    return number
 
 
 class NoticeView(SecureView):

@@ -28,6 +28,7 @@ from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, db
 from models.services.export import ExportKind
 from models.services.visibility import sees_all_cases, visible_case_ids
 from rules.enums import OutputKind
+from rules.payload import whole_number
 
 from .. import labels
 from ..exports import CsvExportMixin
@@ -88,7 +89,7 @@ class NumberFilter(BaseSQLAFilter):
     """Equals a number such as a case number; anything but plain digits is refused (400)."""
 
     def validate(self, value: Any) -> bool:
-        return isinstance(value, str) and value.isdecimal() and len(value) <= 18
+        return whole_number(value) is not None
 
     def clean(self, value: str) -> int:
         return int(value)

@@ -19,6 +19,7 @@ from rules.enums import Visibility
 from .. import labels, sop_form
 from ..i18n import error_message
 from ..permissions import NEW_POSITION_GRANTS, Perm, Screen
+from ..request_guard import accepts_files
 from .base import SecureView
 from .filters import sop_choices
 from .service_call import commit_or_refuse
@@ -33,6 +34,7 @@ class SopImportView(SecureView):
     in_menu = False
 
     @expose("/", methods=("GET", "POST"))
+    @accepts_files("file")
     def index(self) -> Any:
         """The upload form; a file that is not an SOP table is refused with the reason."""
         sops = sop_library.library(db.session)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from rules.calendar import WorkingCalendar
 from rules.enums import Action, CaseStatus, OutputKind
+from rules.payload import whole_number
 from rules.sop import SopDefinition, StepDef
 from rules.stats import OUTCOME_CLOSED_EARLY, OUTCOME_COMPLETED, OUTCOME_RETURNED
 from rules.transitions import Actor, CaseState, Outcome, decide, report_case
@@ -196,8 +197,8 @@ def open_run(case: Case) -> StepRun | None:
 
 def _check_not_already_done(session: Session, case: Case, seen_step: object) -> None:
     """A step the user saw that someone else has since done: say who did it."""
-    if isinstance(seen_step, str) and seen_step.strip().isdecimal():
-        seen_step = int(seen_step)
+    if isinstance(seen_step, str):
+        seen_step = whole_number(seen_step.strip())
     if not isinstance(seen_step, int):
         return
     if case.status is CaseStatus.OPEN and seen_step == case.current_step:

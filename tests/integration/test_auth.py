@@ -96,3 +96,36 @@ def test_session_cookie_is_httponly_and_samesite(client, make_account):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_unknown_inactive_and_real_accounts_cost_the_same_argon2_work(
+    client, make_account, monkeypatch
+):
+    # Timing is measured in bench/login_timing.py; here, the work itself: one argon2
+    # verification with the accounts' own parameters, whoever the username names.
+    from argon2 import PasswordHasher, extract_parameters
+
+    real_verify = PasswordHasher.verify
+    verified: list[object] = []
+
+    def counting_verify(self, hash, password):
+        verified.append(extract_parameters(hash))
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    real = make_account(Role.KASI)
+    inactive = make_account(Role.KASI, active=False)
+    work = {}
+    for name, username, password in (
+        ("wrong", real.username, "salah-sekali-123"),
+        ("unknown", "tidak-ada-sama-sekali", TEST_PASSWORD),
+        ("inactive", inactive.username, TEST_PASSWORD),
+        ("right", real.username, TEST_PASSWORD),
+    ):
+        verified.clear()
+        response = _login(client, username, password)
+        work[name] = (response.status_code, list(verified))
+    accounts_cost = extract_parameters(real.password_hash)
+    assert work["right"] == (302, [accounts_cost])  # positive control: the owner gets in
+    for name in ("wrong", "unknown", "inactive"):
+        assert work[name] == (200, [accounts_cost]), name
