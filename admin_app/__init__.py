@@ -52,6 +52,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         notices,
         request_guard,
         security,
+        session_limits,
         throttle,
     )
     from .admin_shell import build_admin
@@ -74,6 +75,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     security.init_app(app)
     request_guard.init_app(app)
+    session_limits.init_app(app)
     cli.init_app(app)
     build_admin(app)
     notices.init_app(app)

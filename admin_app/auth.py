@@ -17,6 +17,7 @@ from models import Account, db
 from models.accounts import password_opens
 from rules.payload import whole_number
 
+from . import session_limits
 from .extensions import login_manager
 from .forms import AppForm
 from .i18n import LANGUAGES, get_locale_language
@@ -79,6 +80,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
             # The language remembered on the account (not the one this browser last used).
             session["lang"] = account.language if account.language in LANGUAGES else "id"
             login_user(account)
+            session_limits.start()
             account.last_login_at = datetime.now(UTC)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))

@@ -61,6 +61,8 @@ class Config:
     TRUSTED_PROXIES: int = 0
     DB_WAIT_SECONDS: int = 60
     RATELIMIT_STORAGE_URI: str = ""
+    SESSION_IDLE_MINUTES: int = 30
+    SESSION_MAX_HOURS: int = 12
     BASE_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT: int = 25
@@ -87,6 +89,8 @@ class Config:
             TRUSTED_PROXIES=_env_int("TRUSTED_PROXIES", 0),
             DB_WAIT_SECONDS=_env_int("DB_WAIT_SECONDS", 60),
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", ""),
+            SESSION_IDLE_MINUTES=_env_int("SESSION_IDLE_MINUTES", 30),
+            SESSION_MAX_HOURS=_env_int("SESSION_MAX_HOURS", 12),
             BASE_URL=env.get("BASE_URL") or None,
             MAIL_SERVER=env.get("MAIL_SERVER") or None,
             MAIL_PORT=_env_int("MAIL_PORT", 25),
@@ -121,6 +125,8 @@ class Config:
                 parse_week(self.work_week)
         except ValueError as exc:
             raise ConfigError(f"WORK_WEEK: {exc}") from exc
+        if not (0 < self.SESSION_IDLE_MINUTES and 0 < self.SESSION_MAX_HOURS):
+            raise ConfigError("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be positive")
         if not 0 < self.MAIL_PORT < 65536:
             raise ConfigError(f"MAIL_PORT must be a port number, got {self.MAIL_PORT}")
         if self.BASE_URL and not self.BASE_URL.startswith(("http://", "https://")):

@@ -56,7 +56,7 @@ from bench.common import ROOT, bench_database, flask_cli, libpq_url  # noqa: E40
 from rules.messages import MESSAGES  # noqa: E402
 
 # At least 10 characters, none of the usernames in it, not a common password.
-PASSWORD = "Uji-Beban-Portal-2026"
+PASSWORD = "Tujuh-Kereta-Sore-2026"
 ACCOUNT_PLAN = (("pengguna", 5), ("direktur", 2), ("kasubdit", 2), ("kasi", 4), ("jfu", 4))
 MANAGERS = frozenset({"direktur", "kasubdit", "kasi"})
 KINDS = ("page", "action", "export")

@@ -39,9 +39,23 @@ SERVICE_MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kata sandi tidak boleh memuat nama pengguna.",
         "en": "The password must not contain the username.",
     },
+    "password_contains_name": {
+        "id": "Kata sandi tidak boleh memuat nama pemilik akun.",
+        "en": "The password must not contain the account holder's name.",
+    },
+    "current_password_wrong": {
+        "id": "Kata sandi saat ini salah; kata sandi tidak diubah.",
+        "en": "The current password is wrong; the password was not changed.",
+    },
+    "password_unchanged": {
+        "id": "Kata sandi baru sama dengan yang sekarang; pilih yang lain.",
+        "en": "The new password is the same as the current one; choose another.",
+    },
     "password_too_common": {
-        "id": "Kata sandi terlalu umum atau mudah ditebak.",
-        "en": "The password is too common or too easy to guess.",
+        "id": "Kata sandi terlalu umum atau mudah ditebak (kata umum, pola papan ketik, nama, "
+        "tahun); pakai beberapa kata acak, mis. empat kata dengan tanda hubung.",
+        "en": "The password is too common or too easy to guess (common words, keyboard "
+        "patterns, names, years); use several random words, e.g. four words with hyphens.",
     },
     "account_inactive": {
         "id": "Akun ini tidak aktif.",

@@ -87,3 +87,8 @@ def register_views(admin: Admin) -> None:
     from .notices import NoticeView
 
     admin.add_view(NoticeView(name=_l("Pemberitahuan"), endpoint="notice", url="notices"))
+    from .own_password import OwnPasswordView
+
+    admin.add_view(
+        OwnPasswordView(name=_l("Kata sandi saya"), endpoint="own_password", url="my-password")
+    )

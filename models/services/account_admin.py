@@ -123,7 +123,7 @@ def reset_password(session: Session, actor_id: int, account: Account, new_passwo
     Sessions carry a fingerprint of the password hash (Account.get_id), so a new hash makes
     every session opened with the old one invalid. The audit event names the reset only.
     """
-    check_password(new_password, account.username)
+    check_password(new_password, account.username, account.full_name)
     account.set_password(new_password)
     audit.record(
         session,
@@ -132,5 +132,27 @@ def reset_password(session: Session, actor_id: int, account: Account, new_passwo
         entity="account",
         entity_id=account.id,
         after={"username": account.username, "password_reset": True},
+    )
+    session.flush()
+
+
+def change_own_password(session: Session, account: Account, current: str, new: str) -> None:
+    """The account holder's own change: the current password first, then the policy.
+
+    Like a reset, the new hash ends every other session of the account.
+    """
+    if not account.check_password(current):
+        raise ServiceError("current_password_wrong")
+    if new == current:
+        raise ServiceError("password_unchanged")
+    check_password(new, account.username, account.full_name)
+    account.set_password(new)
+    audit.record(
+        session,
+        actor_id=account.id,
+        action="account.password_change",
+        entity="account",
+        entity_id=account.id,
+        after={"username": account.username, "password_changed": True},
     )
     session.flush()

@@ -34,9 +34,9 @@ def parse_roles(session: Session, codes: Iterable[str]) -> list[Role]:
     return [found[code] for code in wanted]
 
 
-def check_password(password: str, username: str) -> None:
+def check_password(password: str, username: str, full_name: str = "") -> None:
     """Refuse a password that breaks the policy."""
-    problem = password_problem(password, username)
+    problem = password_problem(password, username, full_name)
     if problem:
         raise ServiceError(problem, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
 
@@ -65,7 +65,7 @@ def create_account(
         raise ServiceError("full_name_required")
     role_rows = parse_roles(session, roles)
     codes = [role.code for role in role_rows]
-    check_password(password, username)
+    check_password(password, username, full_name)
     if username_taken(session, username):
         raise ServiceError("duplicate_username", username=username)
     account = Account(username=username, full_name=full_name.strip(), email=email or None)

@@ -102,7 +102,7 @@ def test_a_weak_password_is_refused_with_the_policy_message_and_nothing_is_creat
         token_page="/accounts/new/",
     )
     assert response.status_code == 200
-    assert "Kata sandi terlalu pendek: minimal 10 karakter." in page_text(response)
+    assert "Kata sandi terlalu pendek: minimal 12 karakter." in page_text(response)
     assert 'value="Budi Santoso"' in response.get_data(as_text=True)  # the form as typed
     assert (_count(db_session, Account), _count(db_session, AuditEvent)) == before
 
@@ -297,7 +297,7 @@ def test_a_weak_reset_password_is_refused_and_the_old_one_still_works(
     response = post_form(
         client,
         f"/accounts/password/?id={jfu.id}",
-        {"password": "password123", "password_confirm": "password123"},
+        {"password": "rahasia12345", "password_confirm": "rahasia12345"},
     )
     assert response.status_code == 422
     assert "Kata sandi terlalu umum" in page_text(response)

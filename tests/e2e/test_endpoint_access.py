@@ -65,7 +65,7 @@ GUARDS = {
 }
 # Endpoints outside the matrix: who may use them.
 PUBLIC = {"auth.login", "health.healthz", "static", "admin.static", "i18n.set_language"}
-SIGNED_IN = {"auth.logout"}
+SIGNED_IN = {"auth.logout", "own_password.index"}
 
 ROLES = [*Role, None]  # None: an anonymous visitor
 URL_VALUES = {"export_type": "csv", "chart": "open_by_step", "filename": "sopdesk.css"}

@@ -325,6 +325,7 @@ def pages(world: World) -> dict[str, list[tuple[str, str]]]:
         "dashboard.index": [("dora", f"/dashboard/?{WEEK}"), ("kim", "/dashboard/")],
         "dashboard.csv": [("kurt", f"/dashboard/{chart}.csv?{WEEK}") for chart in CHARTS],
         "notice.index": [("kim", "/notices/"), ("root", "/notices/")],
+        "own_password.index": [("alice", "/my-password/")],
         "permissions.index": [("root", "/permissions/")],
         "permissions.edit_view": [("root", "/permissions/edit/?role=kasi")],
         "sop.index": [("root", "/sops/"), ("kim", "/sops/")],
@@ -568,7 +569,7 @@ def test_service_refusals_and_the_csrf_page_are_english(app, world) -> None:
         "csrf_token": csrf_token(client, "/accounts/new/"),
     }
     text = visible_text(client.post("/accounts/new/", data=form).get_data(as_text=True))
-    assert "The password is too short: at least 10 characters." in text
+    assert "The password is too short: at least 12 characters." in text
     assert indonesian_in(text) == []
     expired = client.post(f"/cases/act/?id={world.cases['at6']}", data={"action": "complete"})
     text = visible_text(expired.get_data(as_text=True))

@@ -167,7 +167,9 @@ def test_a_password_reset_changes_the_hash_and_the_session_fingerprint(db_sessio
     ("password", "code"),
     [
         ("pendek", "password_too_short"),
-        ("password123", "password_too_common"),
+        ("Passw0rd!!12", "password_too_common"),
+        ("rahasia12345", "password_too_common"),
+        ("iloveyou1234", "password_too_common"),
         ("{username}-rahasia-99", "password_contains_username"),
         ("x" * 201, "password_too_long"),
     ],

@@ -48,7 +48,7 @@ def test_create_user_prompts_for_the_password_twice(runner, db_session):
     [
         (["create-user", "x.user", "--role", "raja"], STRONG, "Peran tidak dikenal: raja"),
         (["create-user", "x.user", "--role", "kasi"], "pendek", "terlalu pendek"),
-        (["create-user", "x.user", "--role", "kasi"], "password123", "terlalu umum"),
+        (["create-user", "x.user", "--role", "kasi"], "Passw0rd!!12", "terlalu umum"),
         (["create-user", "x.user", "--role", "kasi"], "aaaaaaaaaaaa", "terlalu umum"),
         (["create-user", "x.user", "--role", "kasi"], "x.user-rahasia-99", "nama pengguna"),
         (["create-user", "X User!", "--role", "kasi"], STRONG, "Nama pengguna harus"),
