@@ -187,7 +187,7 @@ class CsvExportMixin:
         options = csv_options(
             lang,
             delimiter=";" if request.args.get("delimiter") == ";" else ",",
-            bom=request.args.get("bom") == "1",
+            bom=request.args.get("bom") != "0",  # Excel and LibreOffice read UTF-8 by it
             steps=arguments.get("steps", 0),
         )
         select = SELECTS[self.export_kind](options, ids=self._filtered_ids(view_args), **arguments)

@@ -66,6 +66,8 @@ def behaviours(sop: SopDefinition, number: int) -> list[str]:
         words.append(f"dapat mengembalikan ke langkah {step.may_return_to}")
     if step.output_kind is OutputKind.LOG_ENTRY:
         words.append("mencatat log kegiatan harian")
+    if step.shared_with_reporter:
+        words.append("keluarannya terlihat oleh pelapor")
     return words
 
 
@@ -174,8 +176,9 @@ def _choices(
     names: tuple[str, ...],
     returns: tuple[str, ...],
     kinds: tuple[str, ...],
-    priority: tuple[int, ...],
+    flags: dict[str, tuple[int, ...]],
 ) -> Choices:
+    """The choices the options make; `flags` names the steps each StepChoice flag is set on."""
     steps: dict[int, dict[str, object]] = {}
     for step, code in _pairs(performers, "--performer"):
         steps.setdefault(_step(step, "--performer"), {})["position"] = code.lower()
@@ -192,8 +195,9 @@ def _choices(
             steps.setdefault(_step(step, "--kind"), {})["output_kind"] = OutputKind(kind)
         except ValueError:
             raise click.BadParameter(f"unknown output kind {kind!r}", param_hint="--kind") from None
-    for step in priority:
-        steps.setdefault(step, {})["sets_priority"] = True
+    for flag, numbers in flags.items():
+        for step in numbers:
+            steps.setdefault(step, {})[flag] = True
     mapped = {}
     for column, code in _pairs(columns, "--column"):
         folded = [name.casefold() for name in table_columns]
@@ -215,6 +219,7 @@ def _choices(
 @click.option("--return", "returns", multiple=True, help="STEP=EARLIER STEP, e.g. 8=7.")
 @click.option("--kind", "kinds", multiple=True, help="STEP=instruction|report|log_entry.")
 @click.option("--priority", multiple=True, type=int, help="A step that sets the priority.")
+@click.option("--shared", multiple=True, type=int, help="A step whose output the reporter sees.")
 @click.option("--new-version", is_flag=True, help="Publish it as a new version of that SOP.")
 @click.option("--draft", is_flag=True, help="Keep it as a draft; publish it in the screens.")
 @with_appcontext
@@ -227,6 +232,7 @@ def import_sop(
     returns: tuple[str, ...],
     kinds: tuple[str, ...],
     priority: tuple[int, ...],
+    shared: tuple[int, ...],
     new_version: bool,
     draft: bool,
 ) -> None:
@@ -246,7 +252,8 @@ def import_sop(
         if existing is None and new_version:
             raise ServiceError("sop_unknown", key=title)
         target = existing if new_version else None
-        choices = _choices(table.performers, performers, columns, names, returns, kinds, priority)
+        flags = {"sets_priority": priority, "shared_with_reporter": shared}
+        choices = _choices(table.performers, performers, columns, names, returns, kinds, flags)
         sop, problems = sop_import.build(
             db.session, table, name=title, choices=choices, new_version_of=target
         )

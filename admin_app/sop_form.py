@@ -70,6 +70,7 @@ def of_definition(sop: SopDefinition, table: SopTable) -> dict[str, Any]:
                 "names": list(step.names_performer_for),
                 "return_to": step.may_return_to,
                 "priority": step.sets_priority,
+                "shared": step.shared_with_reporter,
                 "activity_en": step.activity_en if step.activity_en != step.activity_id else "",
                 "record_kind": step.record_kind,
             }
@@ -101,6 +102,7 @@ def from_request(
             ),
             "return_to": _number(form.get(f"return-{n}")),
             "priority": form.get(f"priority-{n}") == "1",
+            "shared": form.get(f"shared-{n}") == "1",
         }
     chosen = form.get("roles_shown") == "1"  # the two lists below were on the form
     return {
@@ -153,6 +155,7 @@ def rules_choices(data: Mapping[str, Any]) -> Choices:
             names_performer_for=tuple(chosen.get("names", ())),
             may_return_to=chosen.get("return_to"),
             sets_priority=bool(chosen.get("priority")),
+            shared_with_reporter=bool(chosen.get("shared")),
         )
     columns = {int(i): position_code(v) for i, v in data["columns"].items() if v}
     recorders, closers = data.get("record_for_others"), data.get("close_early_by")

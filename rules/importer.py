@@ -102,6 +102,7 @@ class StepChoice:
     names_performer_for: tuple[int, ...] = ()
     may_return_to: int | None = None
     sets_priority: bool = False
+    shared_with_reporter: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def _step_data(
         "output_label": step.output,
         "names_performer_for": list(choice.names_performer_for),
         "sets_priority": choice.sets_priority,
+        "shared_with_reporter": choice.shared_with_reporter,
     }
     minutes = step.minutes
     if choice.waktu is not None:

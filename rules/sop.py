@@ -37,6 +37,7 @@ _OPTIONAL_STEP_KEYS = frozenset(
         "names_performer_for",
         "may_return_to",
         "sets_priority",
+        "shared_with_reporter",
     }
 )
 _STEP_OUTPUTS = (OutputKind.CASE, OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
@@ -61,6 +62,8 @@ class StepDef:
     """The earlier step that names this step's performer (derived from names_performer_for)."""
     may_return_to: int | None = None
     sets_priority: bool = False
+    shared_with_reporter: bool = False
+    """Whether the person who reported the case sees this step's output (else it is internal)."""
 
     @property
     def names_assignee(self) -> bool:
@@ -202,6 +205,7 @@ def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
             _positive_int(raw, "may_return_to", source, number) if "may_return_to" in raw else None
         ),
         sets_priority=_flag(raw, "sets_priority", source, number),
+        shared_with_reporter=_flag(raw, "shared_with_reporter", source, number),
     )
 
 
@@ -400,6 +404,7 @@ def _step_to_dict(step: StepDef) -> dict[str, Any]:
         "output_label": step.output_label,
         "names_performer_for": list(step.names_performer_for),
         "sets_priority": step.sets_priority,
+        "shared_with_reporter": step.shared_with_reporter,
     }
     optional = {
         "standard_minutes": step.standard_minutes,

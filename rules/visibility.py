@@ -2,7 +2,8 @@
 
 from collections.abc import Collection
 
-from rules.enums import Visibility
+from rules.enums import OutputKind, Visibility
+from rules.sop import StepDef
 
 
 def case_visibility(scopes: Collection[Visibility | str]) -> frozenset[Visibility]:
@@ -17,3 +18,18 @@ def case_visibility(scopes: Collection[Visibility | str]) -> frozenset[Visibilit
     if Visibility.ALL in opened:
         return frozenset({Visibility.ALL})
     return frozenset(opened) or frozenset({Visibility.NONE})
+
+
+def sees_internal_work(scopes: Collection[Visibility | str]) -> bool:
+    """True for staff: an account that sees all cases or the cases directed to it.
+
+    Anyone else sees a case only as its reporter: its progress and times, and the output of
+    the steps the SOP shares with the reporter, never internal outputs or the audit trail.
+    """
+    opened = case_visibility(scopes)
+    return Visibility.ALL in opened or Visibility.ASSIGNED in opened
+
+
+def output_shown(step: StepDef, internal: bool) -> bool:
+    """Whether a step's output is shown to a viewer who does (or does not) see internal work."""
+    return internal or step.shared_with_reporter or step.output_kind is OutputKind.CASE

@@ -31,6 +31,7 @@ from rules.enums import Action, CaseStatus
 from rules.errors import RuleError
 from rules.sop import SopDefinition, StepDef
 from rules.transitions import allowed_actions, may_report
+from rules.visibility import output_shown, sees_internal_work
 
 from .. import clock, labels
 from ..exports import CsvExportMixin
@@ -249,13 +250,19 @@ class CaseView(CsvExportMixin, SecureModelView):
         actions: tuple[Action, ...] = ()
         if self.may(Perm.ACT) and case.status is CaseStatus.OPEN:
             actions = allowed_actions(sop, svc.state_of(case), svc.actor_of(current_user))
-        outputs = self._outputs(case)
-        audit = db.session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.case_id == case.id)
-            .order_by(AuditEvent.id)
-            .limit(200)
-        ).all()
+        # A reporter sees progress, times and the outputs the SOP shares with them; staff all.
+        internal = sees_internal_work(current_user.case_scopes)
+        outputs = self._outputs(case, internal)
+        audit = (
+            db.session.scalars(
+                sa.select(AuditEvent)
+                .where(AuditEvent.case_id == case.id)
+                .order_by(AuditEvent.id)
+                .limit(200)
+            ).all()
+            if internal
+            else None
+        )
         step = sop.step(case.current_step) if case.current_step else None
         naming = sop.step(step.named_by) if step and step.named_by else None
         body = self.render(
@@ -266,6 +273,7 @@ class CaseView(CsvExportMixin, SecureModelView):
             rows=list(zip(case.step_runs, timing.steps, strict=True)),
             outputs=outputs,
             audit=audit,
+            internal=internal,
             actions=[a.value for a in actions],
             step=step,
             candidates=_candidates(sop, step if step and step.names_assignee else naming),
@@ -276,14 +284,17 @@ class CaseView(CsvExportMixin, SecureModelView):
         return (body, status) if status != 200 else body
 
     @staticmethod
-    def _outputs(case: Case) -> dict[int, list[Any]]:
-        """The records each step run produced, by step run id."""
+    def _outputs(case: Case, internal: bool) -> dict[int, list[Any]]:
+        """The records each step run produced that this viewer may read, by step run id."""
+        sop = case.sop_version.sop
+        shown = {run.id for run in case.step_runs if output_shown(sop.step(run.step), internal)}
         by_run: dict[int, list[Any]] = {}
         for model in (Instruction, Report, LogEntry):
             for record in db.session.scalars(
                 sa.select(model).where(model.case_id == case.id).order_by(model.id)
             ):
-                by_run.setdefault(record.step_run_id, []).append(record)
+                if record.step_run_id in shown:
+                    by_run.setdefault(record.step_run_id, []).append(record)
         return by_run
 
     @expose("/act/", methods=("POST",))

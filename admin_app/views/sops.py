@@ -39,6 +39,8 @@ def step_behaviours(sop: SopDefinition) -> dict[int, list[str]]:
             words.append(_("dapat mengembalikan ke langkah %(step)s", step=step.may_return_to))
         if step.output_kind.value == "log_entry":
             words.append(_("mencatat log kegiatan harian"))
+        if step.shared_with_reporter:
+            words.append(_("keluarannya terlihat oleh pelapor"))
         shown[step.number] = words
     return shown
 

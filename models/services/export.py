@@ -1,8 +1,9 @@
 """CSV exports at the speed of PostgreSQL: `COPY (SELECT ...) TO STDOUT`, streamed, flat memory.
 
 The SELECTs do the work in the database: timestamps are turned into Asia/Jakarta text, and every
-text cell that a spreadsheet would read as a formula (=, +, -, @, tab, carriage return first) is
-prefixed with an apostrophe (OWASP CSV injection), so Python only moves bytes.
+text cell (usernames and codes too) that a spreadsheet would read as a formula (=, +, -, @, tab,
+carriage return first) is prefixed with an apostrophe (OWASP CSV injection), so Python only moves
+bytes. Numbers and instants are not text and go out as they are.
 """
 
 from __future__ import annotations
@@ -56,11 +57,10 @@ class CsvOptions:
 
 
 def safe_text(column: Any) -> sa.ColumnElement[str]:
-    """The text, with a leading apostrophe when its first character would start a formula."""
-    return sa.case(
-        (sa.func.left(column, 1).in_(FORMULA_STARTS), sa.literal("'") + column),
-        else_=column,
-    )
+    """The value as text, with a leading apostrophe when its first character would start a
+    formula."""
+    text = sa.cast(column, sa.Text)
+    return sa.case((sa.func.left(text, 1).in_(FORMULA_STARTS), sa.literal("'") + text), else_=text)
 
 
 def local_text(column: Any, tz: str) -> sa.ColumnElement[str]:
@@ -104,7 +104,7 @@ def logs_select(
             LogEntry.case_id.label(h("case_id")),
             safe_text(Case.title).label(h("case_title")),
             safe_text(LogEntry.text).label(h("text")),
-            author.username.label(h("author_username")),
+            safe_text(author.username).label(h("author_username")),
             safe_text(author.full_name).label(h("author_name")),
             local_text(LogEntry.created_at, options.timezone).label(h("created_at")),
             LogEntry.corrects_id.label(h("corrects_id")),
@@ -132,9 +132,9 @@ def audit_select(
         sa.select(
             AuditEvent.id.label(h("id")),
             local_text(AuditEvent.occurred_at, options.timezone).label(h("occurred_at")),
-            actor.username.label(h("actor_username")),
-            AuditEvent.action.label(h("action")),
-            AuditEvent.entity.label(h("entity")),
+            safe_text(actor.username).label(h("actor_username")),
+            safe_text(AuditEvent.action).label(h("action")),
+            safe_text(AuditEvent.entity).label(h("entity")),
             AuditEvent.entity_id.label(h("entity_id")),
             AuditEvent.case_id.label(h("case_id")),
             safe_text(sa.cast(AuditEvent.before, sa.Text)).label(h("before")),
@@ -194,7 +194,7 @@ def cases_select(
     step_columns = []
     for n in numbers:
         step_columns += [
-            runs.c[f"p{n}"].label(h(f"step{n}_performer")),
+            safe_text(runs.c[f"p{n}"]).label(h(f"step{n}_performer")),
             runs.c[f"w{n}"].label(h(f"step{n}_working_minutes")),
             runs.c[f"s{n}"].label(h(f"step{n}_standard_minutes")),
             sa.case((runs.c[f"o{n}"], "1"), (runs.c[f"w{n}"].is_not(None), "0")).label(
@@ -204,13 +204,13 @@ def cases_select(
     stmt = (
         sa.select(
             Case.id.label(h("id")),
-            SopVersion.key.label(h("sop")),
+            safe_text(SopVersion.key).label(h("sop")),
             SopVersion.version.label(h("sop_version")),
             safe_text(Case.title).label(h("title")),
             safe_text(Case.reporter_name).label(h("reporter")),
-            Case.channel.label(h("channel")),
-            Case.priority.label(h("priority")),
-            Case.status.label(h("status")),
+            safe_text(Case.channel).label(h("channel")),
+            safe_text(Case.priority).label(h("priority")),
+            safe_text(Case.status).label(h("status")),
             Case.current_step.label(h("current_step")),
             Case.rework_rounds.label(h("rework_rounds")),
             local_text(Case.created_at, options.timezone).label(h("created_at")),

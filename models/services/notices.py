@@ -393,6 +393,7 @@ def email_for(
         due_text = due.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
         due_line = DUE_LINE[lang].format(due=due_text)
     subject = SUBJECT[lang].format(headline=line, case_id=notice.case_id, title=notice.case.title)
+    subject = " ".join(subject.split())  # a header is one line: breaks in a title become spaces
     return Email(
         notice_id=notice.id,
         to=notice.recipient.email.strip(),

@@ -100,6 +100,22 @@ def test_the_excel_variant_has_a_bom_and_semicolons(committed_app, people):
     assert [r[4] for r in _rows(response, ";")[1:]] == ["Senin: cek server"]
 
 
+def test_the_comma_export_has_a_bom_unless_asked_not_to(committed_app, people):
+    client = _client(committed_app, people["direktur"])
+    menu = client.get("/daily-log/").get_data(as_text=True)
+    for variant in ("export-comma", "export-excel", "export-plain"):
+        assert f'data-testid="{variant}"' in menu
+    with_bom = client.get("/daily-log/export.csv?search=Senin").get_data()
+    assert with_bom.startswith(b"\xef\xbb\xbfno,tanggal,")  # LibreOffice reads it as UTF-8
+    plain = client.get("/daily-log/export.csv?search=Senin&bom=0").get_data()
+    assert plain.startswith(b"no,tanggal,")
+    assert _rows(client.get("/daily-log/export.csv?search=Senin"))[1:] == _rows_plain(plain)
+
+
+def _rows_plain(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode())))[1:]
+
+
 def test_each_export_is_recorded_in_the_audit_trail(committed_app, people):
     client = _client(committed_app, people["kasubdit"])
     client.get("/daily-log/export.csv?search=Rabu").get_data()

@@ -91,7 +91,9 @@ def test_a_superuser_uploads_maps_and_publishes_an_sop_table(
 def test_managers_read_the_library_but_only_superusers_change_it(client, login_as, db_session):
     login_as(RoleCode.KASI)
     assert client.get("/sops/").status_code == 200
-    portal = db_session.scalars(sa.select(SopVersion).filter_by(key="pemeliharaan-portal")).one()
+    portal = db_session.scalars(
+        sa.select(SopVersion).filter_by(key="pemeliharaan-portal", state="published")
+    ).one()
     page = client.get(f"/sops/version/?id={portal.id}")
     assert page.status_code == 200 and "Total waktu standar" in page_text(page)
     assert 'data-testid="revise"' not in page.get_data(as_text=True)
@@ -291,7 +293,9 @@ def test_a_new_sops_draft_can_be_edited_again_and_positions_get_a_narrow_scope(
 
 def test_a_new_version_keeps_what_its_table_cannot_hold(client, login_as, db_session):
     login_as(RoleCode.SUPERUSER)
-    portal = db_session.scalars(sa.select(SopVersion).filter_by(key="pemeliharaan-portal")).one()
+    portal = db_session.scalars(
+        sa.select(SopVersion).filter_by(key="pemeliharaan-portal", state="published")
+    ).one()
     revised = post_form(client, f"/sops/revise/?id={portal.id}", {}, "/sops/")
     url = _mapping_url(revised)
     page = client.get(url)
@@ -314,6 +318,7 @@ def test_a_new_version_keeps_what_its_table_cannot_hold(client, login_as, db_ses
             "names-6": "7",
             "return-8": "7",
             "priority-2": "1",
+            "shared-7": "1",
         },
     )
     assert saved.status_code == 302, page_text(saved)[:400]
@@ -321,12 +326,13 @@ def test_a_new_version_keeps_what_its_table_cannot_hold(client, login_as, db_ses
         sa.select(SopVersion).filter_by(key="pemeliharaan-portal", state="draft")
     ).one()
     old, new = portal.sop, draft.sop
-    assert draft.version == 2
+    assert draft.version == portal.version + 1
     for before, after in zip(old.steps, new.steps, strict=True):
-        assert (after.activity_en, after.record_kind, after.role) == (
+        assert (after.activity_en, after.record_kind, after.role, after.shared_with_reporter) == (
             before.activity_en,
             before.record_kind,
             before.role,
+            before.shared_with_reporter,
         )
     assert (new.record_for_others, new.close_early_by) == (
         old.record_for_others,

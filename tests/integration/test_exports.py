@@ -128,7 +128,7 @@ def test_the_cases_export_has_one_row_per_case_with_every_step(db_session, make_
     rows, count, _ = _csv(db_session, ex.cases_select(ex.CsvOptions(), steps=9))
     header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert count == 1 and len(header) == 12 + 9 * 4
-    assert (row["sop"], row["sop_version"]) == ("pemeliharaan-portal", "1")
+    assert (row["sop"], row["sop_version"]) == ("pemeliharaan-portal", "2")
     assert row["step3_performer"] == team.kasubdit.username
     assert (row["step3_working_minutes"], row["step3_standard_minutes"], row["step3_over"]) == (
         "4.00",
@@ -137,6 +137,44 @@ def test_the_cases_export_has_one_row_per_case_with_every_step(db_session, make_
     )
     assert (row["step4_over"], row["step2_standard_minutes"]) == ("0", "")
     assert row["rework_rounds"] == "1" and row["step9_performer"] == ""
+
+
+def test_usernames_that_start_a_formula_are_neutralised_in_every_export(db_session, make_account):
+    from models.services import audit
+    from rules.enums import Role
+    from tests.support.walk import Team, walk_to
+
+    # The database lets a username start with "-" (a spreadsheet reads "-1-1" as a formula).
+    hostile = ["-cmd", "-1-1", "-sum", "-x.jfu", "pengguna.aman", "kasi.aman"]
+    people = [
+        make_account(r, username=u)
+        for r, u in zip(
+            (Role.PENGGUNA, Role.DIREKTUR, Role.KASUBDIT, Role.KASI, Role.JFU, Role.KASI),
+            ("pengguna.aman", "-cmd", "-1-1", "-sum", "-x.jfu", "kasi.aman"),
+            strict=True,
+        )
+    ]
+    team = Team(*people[:5], people[4])
+    walk_to(db_session, team, 8)
+    _entries(db_session, people[1], ["catatan"])
+    audit.record(db_session, actor_id=people[2].id, action="case.note", entity="case")
+    db_session.flush()
+    cases, _count, _ = _csv(db_session, ex.cases_select(ex.CsvOptions(), steps=9))
+    row = dict(zip(cases[0], cases[1], strict=True))
+    assert [row[f"step{n}_performer"] for n in (2, 3, 4, 7)] == [
+        "'-cmd",
+        "'-1-1",
+        "'-sum",
+        "'-x.jfu",
+    ]
+    assert row["step1_performer"] == "pengguna.aman"  # positive control: plain names untouched
+    logs, _count, _ = _csv(db_session, ex.logs_select(ex.CsvOptions()))
+    assert logs[1][5] == "'-cmd"
+    trail, _count, _ = _csv(db_session, ex.audit_select(ex.CsvOptions()))
+    actors = {r[2] for r in trail[1:]}
+    assert "'-1-1" in actors and "-1-1" not in actors
+    assert all(not name or name[0] not in ex.FORMULA_STARTS for name in actors)
+    assert not set(hostile[:4]) & {cell for r in cases[1:] + logs[1:] for cell in r}
 
 
 def test_a_streamed_export_reads_one_snapshot_while_writes_go_on(committed_app, monkeypatch):

@@ -418,13 +418,13 @@ def notice_db(pg_server) -> Iterator[str]:
     pg_server.drop_database(url)
 
 
-def _report_and_wait(app: Flask, people_ids: dict[str, int]) -> tuple[int, float]:
+def _report_and_wait(app: Flask, people_ids: dict[str, int], **report: object) -> tuple[int, float]:
     """Report a case and commit; return its id and how long the action took."""
     with app.app_context():
         people = load_people(people_ids)
         started = time.monotonic()
         case_id = svc.report(
-            db.session, people["pengguna"], report_payload(), MONDAY_0800, CALENDAR
+            db.session, people["pengguna"], report_payload(**report), MONDAY_0800, CALENDAR
         ).case.id
         db.session.commit()
         took = time.monotonic() - started
@@ -459,6 +459,23 @@ def test_a_malformed_address_is_recorded_and_the_action_stands(notice_db):
     notice = _direktur_notice(app, case_id)
     assert notice.email_sent_at is None and notice.email_error
     assert smtp.messages == []
+
+
+def test_a_title_with_line_breaks_is_mailed_with_a_one_line_subject(notice_db):
+    title = "Portal mati\r\nBcc: penyusup@contoh.invalid\n\u2028lagi"
+    with SmtpSink() as smtp:
+        app = mail_app(notice_db, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+        ids = committed_people(app, "baris", {})
+        case_id, _ = _report_and_wait(app, ids, title=title)
+        plain_id, _ = _report_and_wait(app, ids)  # positive control: an ordinary title
+    notice = _direktur_notice(app, case_id)
+    assert notice.email_error is None and notice.email_sent_at is not None
+    by_case = {m["Subject"].split("#")[1].split()[0]: (to, m) for to, m in smtp.messages}
+    to, message = by_case[str(case_id)]
+    assert to == ["baris.direktur@contoh.go.id"] and message["Bcc"] is None
+    assert message["Subject"].endswith("Portal mati Bcc: penyusup@contoh.invalid lagi")
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert by_case[str(plain_id)][1]["Subject"].endswith("Halaman pencarian merek error 500")
 
 
 def test_an_unreachable_mail_server_is_recorded_and_the_action_stands(notice_db):

@@ -42,6 +42,7 @@ def sop_dicts(draw: st.DrawFn, min_steps: int = 3, max_steps: int = 15) -> dict[
             )
             step["names_performer_for"] = targets
             step["sets_priority"] = draw(st.booleans())
+            step["shared_with_reporter"] = draw(st.booleans())
             if number > 2 and draw(st.booleans()):
                 step["may_return_to"] = draw(st.integers(2, number - 1))
         step["output_kind"] = step["output_kind"].value

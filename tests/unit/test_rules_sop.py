@@ -32,9 +32,11 @@ def test_portal_sop_has_the_nine_steps_of_the_sop_table() -> None:
     assert (sop.key, sop.name, sop.version) == (
         PORTAL_KEY,
         "Pemeliharaan Portal Website DJKI",
-        1,
+        2,
     )
     assert [step.number for step in sop.steps] == list(range(1, 10))
+    # Version 2 (migration 0012) shares the fix report with the reporter, nothing else.
+    assert [step.number for step in sop.steps if step.shared_with_reporter] == [7]
     assert [step.role for step in sop.steps] == [
         Role.PENGGUNA,
         Role.DIREKTUR,

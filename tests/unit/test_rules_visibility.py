@@ -3,7 +3,8 @@
 import pytest
 
 from rules.enums import Visibility
-from rules.visibility import case_visibility
+from rules.visibility import case_visibility, output_shown, sees_internal_work
+from tests.support.sops import portal_sop
 
 ALL, ASSIGNED, OWN, NONE = (
     Visibility.ALL,
@@ -35,3 +36,25 @@ def test_scopes_add_up_and_all_cases_absorbs_the_others(scopes, expected):
 def test_an_unknown_scope_is_refused():
     with pytest.raises(ValueError):
         case_visibility(["everything"])
+
+
+@pytest.mark.parametrize(
+    ("scopes", "internal"),
+    [
+        ({"all"}, True),
+        ({"assigned"}, True),
+        ({"own_reports", "assigned"}, True),  # a JFU who also reports: staff
+        ({"own_reports"}, False),
+        ({"none"}, False),
+        (set(), False),
+    ],
+)
+def test_only_staff_see_internal_work(scopes, internal):
+    assert sees_internal_work(scopes) is internal
+
+
+def test_a_reporter_sees_only_the_outputs_the_sop_shares_and_the_case_itself():
+    sop = portal_sop()
+    reporter = [step.number for step in sop.steps if output_shown(step, internal=False)]
+    staff = [step.number for step in sop.steps if output_shown(step, internal=True)]
+    assert reporter == [1, 7] and staff == list(range(1, 10))
