@@ -38,18 +38,23 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.config["SOPDESK"] = cfg
 
     if not cfg.DATABASE_URL:
-        from .embedded_db import start_embedded
+        from .embedded_db import start_embedded_as_app
 
-        app.config["SQLALCHEMY_DATABASE_URI"] = start_embedded(Path(app.instance_path) / "pgdata")
+        owner, own_role = start_embedded_as_app(Path(app.instance_path) / "pgdata")
+        cfg.DATABASE_OWNER_URL = owner
+        app.config["SQLALCHEMY_DATABASE_URI"] = own_role
 
     from . import (
         auth,
         cli,
+        database_roles,
         errors,
+        evidence,
         formatting,
         health,
         i18n,
         notices,
+        page_snapshot,
         request_guard,
         security,
         session_limits,
@@ -62,6 +67,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    database_roles.init_app(app)
+    evidence.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
     login_manager.localize_callback = str  # the lazy message, in the request's language
@@ -76,6 +83,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     request_guard.init_app(app)
     session_limits.init_app(app)
+    page_snapshot.init_app(app)
     cli.init_app(app)
     build_admin(app)
     notices.init_app(app)

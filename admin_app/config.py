@@ -50,6 +50,7 @@ class Config:
 
     APP_ENV: str = "development"
     DATABASE_URL: str | None = None
+    DATABASE_OWNER_URL: str | None = None
     SECRET_KEY: str = DEV_SECRET_KEY
     HOST: str = "127.0.0.1"
     PORT: int = 5000
@@ -70,6 +71,11 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_USE_TLS: bool = False
     MAIL_FROM: str = "SOP Desk <sopdesk@localhost>"
+    AUDIT_KEY: str = ""
+    AUDIT_KEY_FILE: str = ""
+    AUDIT_CHECKPOINT_FILE: str = ""
+    AUDIT_CHECKPOINT_MINUTES: int = 60
+    AUDIT_SYSLOG: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -79,6 +85,7 @@ class Config:
         return cls(
             APP_ENV=env.get("APP_ENV", "development"),
             DATABASE_URL=env.get("DATABASE_URL") or None,
+            DATABASE_OWNER_URL=env.get("DATABASE_OWNER_URL") or None,
             SECRET_KEY=env.get("SECRET_KEY") or DEV_SECRET_KEY,
             HOST=env.get("HOST") or "127.0.0.1",
             PORT=_env_int("PORT", 5000),
@@ -98,6 +105,11 @@ class Config:
             MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
             MAIL_USE_TLS=_env_bool("MAIL_USE_TLS"),
             MAIL_FROM=env.get("MAIL_FROM") or "SOP Desk <sopdesk@localhost>",
+            AUDIT_KEY=env.get("AUDIT_KEY", ""),
+            AUDIT_KEY_FILE=env.get("AUDIT_KEY_FILE", ""),
+            AUDIT_CHECKPOINT_FILE=env.get("AUDIT_CHECKPOINT_FILE", ""),
+            AUDIT_CHECKPOINT_MINUTES=_env_int("AUDIT_CHECKPOINT_MINUTES", 60),
+            AUDIT_SYSLOG=env.get("AUDIT_SYSLOG", ""),
         )
 
     @property
@@ -127,6 +139,8 @@ class Config:
             raise ConfigError(f"WORK_WEEK: {exc}") from exc
         if not (0 < self.SESSION_IDLE_MINUTES and 0 < self.SESSION_MAX_HOURS):
             raise ConfigError("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be positive")
+        if self.AUDIT_CHECKPOINT_MINUTES < 1:
+            raise ConfigError("AUDIT_CHECKPOINT_MINUTES must be positive")
         if not 0 < self.MAIL_PORT < 65536:
             raise ConfigError(f"MAIL_PORT must be a port number, got {self.MAIL_PORT}")
         if self.BASE_URL and not self.BASE_URL.startswith(("http://", "https://")):

@@ -12,6 +12,7 @@ import psycopg2
 from psycopg2 import sql
 
 DATABASE_NAME = "sopdesk"
+APP_ROLE = "sopdesk_app"
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -63,6 +64,19 @@ def start_embedded(pgdata: Path, database: str = DATABASE_NAME, *, cleanup: str 
     _ensure_database(admin_uri, database)
     socket_dir = server.get_postmaster_info().socket_dir
     return f"postgresql+psycopg2://postgres@/{database}?host={quote(str(socket_dir))}"
+
+
+def start_embedded_as_app(
+    pgdata: Path, role: str = APP_ROLE, *, cleanup: str = "stop"
+) -> tuple[str, str]:
+    """Start the embedded server; return the owner's URL and the app role's (created if new)."""
+    owner = start_embedded(pgdata, cleanup=cleanup)
+    from .database_roles import ensure_login_role
+
+    ensure_login_role(owner, role)
+    return owner, owner.replace(
+        "postgresql+psycopg2://postgres@", f"postgresql+psycopg2://{role}@", 1
+    )
 
 
 def _ensure_database(admin_uri: str, database: str) -> None:

@@ -602,6 +602,8 @@ SELECT e.completed_at, e.performer_id, e.action, 'case', e.case_id, e.case_id,
        CASE WHEN e.j > 0 THEN jsonb_build_object(
            'status', 'open', 'current_step', e.step,
            'waiting_role', (CAST(:roles AS text[]))[e.step],
+           'waiting_account_id', CASE WHEN e.step = ANY(CAST(:named_steps AS int[]))
+                                      THEN e.jfu_id END,
            'assignee_id', CASE WHEN e.j > :assign_position THEN e.jfu_id END,
            'rework_rounds', e.round,
            'priority', CASE WHEN e.j > :priority_position THEN e.priority
@@ -612,6 +614,8 @@ SELECT e.completed_at, e.performer_id, e.action, 'case', e.case_id, e.case_id,
                           WHEN e.next_step IS NULL THEN 'closed' ELSE 'open' END,
            'current_step', e.next_step,
            'waiting_role', (CAST(:roles AS text[]))[e.next_step],
+           'waiting_account_id', CASE WHEN e.next_step = ANY(CAST(:named_steps AS int[]))
+                                      THEN e.jfu_id END,
            'assignee_id', CASE WHEN e.j > :assign_position
                                  OR (e.j = :assign_position AND e.outcome = 'completed')
                                THEN e.jfu_id END,
@@ -622,9 +626,14 @@ SELECT e.completed_at, e.performer_id, e.action, 'case', e.case_id, e.case_id,
            'close_reason', CASE WHEN e.outcome = 'closed_early' THEN e.close_reason END)
        || CASE WHEN e.j = 0 THEN jsonb_build_object('title', e.title, 'channel', e.channel)
                ELSE jsonb_build_object('step', e.step, 'fields', e.fields) END
+       || jsonb_build_object('run', jsonb_build_object(
+           'id', e.run_id, 'step', e.step, 'round', e.round, 'performer_id', e.performer_id,
+           'actionable_at', e.actionable_at, 'completed_at', e.completed_at,
+           'working_minutes', round(e.seconds / 60.0, 2), 'outcome', e.outcome))
 FROM (
     SELECT s.j, s.step, s.round, s.outcome, s.next_step, s.next_round, s.completed_at,
-           s.performer_id, s.case_id, c.jfu_id, c.priority, c.priority_reported,
+           s.id AS run_id, s.actionable_at, s.seconds, s.performer_id, s.case_id, c.jfu_id,
+           c.priority, c.priority_reported,
            c.close_reason, c.title, c.channel,
            CASE WHEN s.j = 0 THEN 'case.report'
                 WHEN s.outcome = 'returned' THEN 'case.return_for_rework'

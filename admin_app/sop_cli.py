@@ -68,6 +68,8 @@ def behaviours(sop: SopDefinition, number: int) -> list[str]:
         words.append("mencatat log kegiatan harian")
     if step.shared_with_reporter:
         words.append("keluarannya terlihat oleh pelapor")
+    if step.separate_from:
+        words.append("bukan oleh pelaksana langkah " + ", ".join(map(str, step.separate_from)))
     return words
 
 
@@ -173,21 +175,21 @@ def _choices(
     table_columns: tuple[str, ...],
     performers: tuple[str, ...],
     columns: tuple[str, ...],
-    names: tuple[str, ...],
+    lists: dict[str, tuple[str, ...]],
     returns: tuple[str, ...],
     kinds: tuple[str, ...],
     flags: dict[str, tuple[int, ...]],
 ) -> Choices:
-    """The choices the options make; `flags` names the steps each StepChoice flag is set on."""
+    """The choices the options make: `lists` holds the STEP=STEPS options of each StepChoice
+    list, by its option name, and `flags` names the steps each StepChoice flag is set on."""
     steps: dict[int, dict[str, object]] = {}
     for step, code in _pairs(performers, "--performer"):
         steps.setdefault(_step(step, "--performer"), {})["position"] = code.lower()
-    for step, targets in _pairs(names, "--names"):
-        numbers = {_step(t.strip(), "--names") for t in targets.split(",")}
-        chosen = steps.setdefault(_step(step, "--names"), {})
-        chosen["names_performer_for"] = tuple(
-            sorted(numbers | set(chosen.get("names_performer_for", ())))
-        )
+    for option, field in (("--names", "names_performer_for"), ("--separate", "separate_from")):
+        for step, targets in _pairs(lists[option], option):
+            numbers = {_step(t.strip(), option) for t in targets.split(",")}
+            chosen = steps.setdefault(_step(step, option), {})
+            chosen[field] = tuple(sorted(numbers | set(chosen.get(field, ()))))
     for step, back_to in _pairs(returns, "--return"):
         steps.setdefault(_step(step, "--return"), {})["may_return_to"] = _step(back_to, "--return")
     for step, kind in _pairs(kinds, "--kind"):
@@ -217,6 +219,9 @@ def _choices(
 @click.option("--column", "columns", multiple=True, help='COLUMN=POSITION, e.g. "JFU=jfu".')
 @click.option("--names", multiple=True, help="STEP=STEPS it names the performer of, e.g. 6=7.")
 @click.option("--return", "returns", multiple=True, help="STEP=EARLIER STEP, e.g. 8=7.")
+@click.option(
+    "--separate", multiple=True, help="STEP=EARLIER STEPS whose performers may not do it, e.g. 8=7."
+)
 @click.option("--kind", "kinds", multiple=True, help="STEP=instruction|report|log_entry.")
 @click.option("--priority", multiple=True, type=int, help="A step that sets the priority.")
 @click.option("--shared", multiple=True, type=int, help="A step whose output the reporter sees.")
@@ -230,6 +235,7 @@ def import_sop(
     columns: tuple[str, ...],
     names: tuple[str, ...],
     returns: tuple[str, ...],
+    separate: tuple[str, ...],
     kinds: tuple[str, ...],
     priority: tuple[int, ...],
     shared: tuple[int, ...],
@@ -253,7 +259,8 @@ def import_sop(
             raise ServiceError("sop_unknown", key=title)
         target = existing if new_version else None
         flags = {"sets_priority": priority, "shared_with_reporter": shared}
-        choices = _choices(table.performers, performers, columns, names, returns, kinds, flags)
+        lists = {"--names": names, "--separate": separate}
+        choices = _choices(table.performers, performers, columns, lists, returns, kinds, flags)
         sop, problems = sop_import.build(
             db.session, table, name=title, choices=choices, new_version_of=target
         )

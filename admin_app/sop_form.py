@@ -25,6 +25,11 @@ STEP_KINDS = (OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
 """What a step after the first may output (the first opens the case)."""
 
 
+def _numbers(value: object) -> list[int]:
+    """Step numbers typed as "6, 7" (anything unreadable left out)."""
+    return sorted({n for t in str(value or "").split(",") if (n := _number(t)) is not None})
+
+
 def _number(value: object) -> int | None:
     return whole_number(str(value or "").strip(), digits=3)
 
@@ -71,6 +76,7 @@ def of_definition(sop: SopDefinition, table: SopTable) -> dict[str, Any]:
                 "return_to": step.may_return_to,
                 "priority": step.sets_priority,
                 "shared": step.shared_with_reporter,
+                "separate": list(step.separate_from),
                 "activity_en": step.activity_en if step.activity_en != step.activity_id else "",
                 "record_kind": step.record_kind,
             }
@@ -97,9 +103,8 @@ def from_request(
             "column": _number(form.get(f"column-{n}")),
             "waktu": None if waktu is None or waktu.strip() == step.waktu else waktu.strip(),
             "output_kind": kind if kind in {k.value for k in OutputKind} else None,
-            "names": sorted(
-                {_number(t) for t in str(form.get(f"names-{n}", "")).split(",")} - {None}
-            ),
+            "names": _numbers(form.get(f"names-{n}")),
+            "separate": _numbers(form.get(f"separate-{n}")),
             "return_to": _number(form.get(f"return-{n}")),
             "priority": form.get(f"priority-{n}") == "1",
             "shared": form.get(f"shared-{n}") == "1",
@@ -156,6 +161,7 @@ def rules_choices(data: Mapping[str, Any]) -> Choices:
             may_return_to=chosen.get("return_to"),
             sets_priority=bool(chosen.get("priority")),
             shared_with_reporter=bool(chosen.get("shared")),
+            separate_from=tuple(chosen.get("separate", ())),
         )
     columns = {int(i): position_code(v) for i, v in data["columns"].items() if v}
     recorders, closers = data.get("record_for_others"), data.get("close_early_by")

@@ -54,3 +54,14 @@ class AuditChainHead(db.Model):
     id: Mapped[bool] = mapped_column(primary_key=True, server_default=sa.true())
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class AuditSeal(db.Model):
+    """The keyed seal of one chain link, written by the application in the link's transaction."""
+
+    __tablename__ = "audit_seals"
+
+    chain_seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    key_id: Mapped[str] = mapped_column(sa.String(40))
+    mac: Mapped[str] = mapped_column(sa.String(64))
+    sealed_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())

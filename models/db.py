@@ -1,5 +1,7 @@
 """The SQLAlchemy handle shared by the models, the services and the web layer."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -37,3 +39,30 @@ class BindableSession(FlaskSession):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": BindableSession})
+
+SNAPSHOT = {"isolation_level": "REPEATABLE READ"}
+"""A page reads one moment: every statement of the transaction sees the same committed state."""
+
+
+def begin_snapshot(session: Any) -> None:
+    """End the session's transaction and start the next as one REPEATABLE READ snapshot.
+
+    A session joined to an outer transaction (the test suite's) keeps that one.
+    """
+    if session.bind is None:
+        session.rollback()
+        session.connection(execution_options=SNAPSHOT)
+
+
+@contextmanager
+def side_unit(session: Any) -> Iterator[Any]:
+    """A short unit of work of its own beside a page's snapshot, committed when the block ends."""
+    side = session.session_factory()
+    try:
+        yield side
+        side.commit()
+    except BaseException:
+        side.rollback()
+        raise
+    finally:
+        side.close()

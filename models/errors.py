@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rules.errors import RuleError
 
 SERVICE_MESSAGES: dict[str, dict[str, str]] = {
@@ -42,6 +44,11 @@ SERVICE_MESSAGES: dict[str, dict[str, str]] = {
     "password_contains_name": {
         "id": "Kata sandi tidak boleh memuat nama pemilik akun.",
         "en": "The password must not contain the account holder's name.",
+    },
+    "cannot_grant_self": {
+        "id": "Anda tidak dapat memberi diri sendiri jabatan {role}; superuser lain yang "
+        "memberikannya.",
+        "en": "You cannot give yourself the position {role}; another superuser must.",
     },
     "current_password_wrong": {
         "id": "Kata sandi saat ini salah; kata sandi tidak diubah.",
@@ -188,8 +195,5 @@ SERVICE_MESSAGES: dict[str, dict[str, str]] = {
 class ServiceError(RuleError):
     """A refusal from a service; same shape as the SOP's RuleError, own message table."""
 
-    def message(self, lang: str = "id") -> str:
-        templates = SERVICE_MESSAGES.get(self.code)
-        if templates is None:
-            return super().message(lang)
-        return templates.get(lang, templates["id"]).format(**self.params)
+    def _templates(self) -> Mapping[str, str] | None:
+        return SERVICE_MESSAGES.get(self.code) or super()._templates()

@@ -39,13 +39,17 @@ class RuleError(Exception):
         A parameter that is itself a RuleError (the reason inside a wider refusal) is shown
         in the same language.
         """
-        templates = MESSAGES.get(self.code)
+        templates = self._templates()
         if templates is None:
             # An uncatalogued code must still say something useful to whoever reads the log.
             return f"{self.code} {self.params}" if self.params else self.code
         template = templates.get(lang, templates["id"])
         values = _KeepMissing({k: _render_param(v, lang) for k, v in self.params.items()})
         return template.format_map(values)
+
+    def _templates(self) -> Mapping[str, str] | None:
+        """The message's templates by language; a subclass may keep a catalog of its own."""
+        return MESSAGES.get(self.code)
 
     def __str__(self) -> str:
         return self.message("id")

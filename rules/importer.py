@@ -103,6 +103,7 @@ class StepChoice:
     may_return_to: int | None = None
     sets_priority: bool = False
     shared_with_reporter: bool = False
+    separate_from: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,7 @@ def _step_data(
         "names_performer_for": list(choice.names_performer_for),
         "sets_priority": choice.sets_priority,
         "shared_with_reporter": choice.shared_with_reporter,
+        "separate_from": list(choice.separate_from),
     }
     minutes = step.minutes
     if choice.waktu is not None:

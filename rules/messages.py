@@ -22,6 +22,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Langkah {step} hanya dapat dikerjakan oleh pelaksana yang ditunjuk untuknya.",
         "en": "Step {step} can only be done by the performer named for it.",
     },
+    "separate_duty": {
+        "id": "Langkah {step} tidak boleh dikerjakan oleh pelaksana langkah {other} kasus ini; "
+        "minta rekan lain dengan jabatan yang sama.",
+        "en": "Step {step} may not be done by whoever did step {other} of this case; ask a "
+        "colleague in the same position.",
+    },
+    "separate_duty_named": {
+        "id": "Pelaksana langkah {other} kasus ini tidak boleh ditunjuk untuk langkah {step}; "
+        "tunjuk orang lain.",
+        "en": "Whoever did step {other} of this case may not be named for step {step}; name "
+        "someone else.",
+    },
     "step_not_current": {
         "id": "Langkah {step} bukan langkah saat ini (langkah saat ini: {current}).",
         "en": "Step {step} is not the current step (the current step is {current}).",
@@ -149,6 +161,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "hanya dapat menunjuk pelaksana langkah sesudahnya, bukan langkah {target}.",
         "en": "can only name the performer of a later step, not of step {target}.",
     },
+    "sop_separate_target": {
+        "id": "langkah {target} tidak dapat dipisahkan dari langkah ini: pisahkan hanya dari "
+        "langkah sebelumnya, setelah laporan.",
+        "en": "step {target} cannot be kept apart from this step: keep it apart only from an "
+        "earlier step, after the report.",
+    },
     "sop_two_naming_steps": {
         "id": "hanya satu langkah yang menunjuk pelaksana, dan langkah {first} sudah "
         "menunjuknya; tunjuk semua langkahnya dari langkah {first}.",
@@ -252,6 +270,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "conformance_incomplete": {
         "id": "Tidak diselesaikan sampai langkah terakhir ({step}).",
         "en": "Not completed through the last step ({step}).",
+    },
+    # The audit keyring (rules/evidence.py).
+    "audit_key_line": {
+        "id": "Baris {line} berkas kunci audit tidak sah: tulis `<id> <rahasia base64>`, rahasia "
+        "sedikitnya 32 bita.",
+        "en": "Line {line} of the audit key file is not valid: write `<id> <base64 secret>`, a "
+        "secret of at least 32 bytes.",
+    },
+    "audit_key_twice": {
+        "id": "Kunci audit {key} tercatat dua kali.",
+        "en": "The audit key {key} is listed twice.",
+    },
+    "audit_key_missing": {
+        "id": "Berkas kunci audit tidak memuat kunci.",
+        "en": "The audit key file holds no key.",
     },
     # Refusals decided by the services around the rules.
     "already_done": {

@@ -38,6 +38,7 @@ _OPTIONAL_STEP_KEYS = frozenset(
         "may_return_to",
         "sets_priority",
         "shared_with_reporter",
+        "separate_from",
     }
 )
 _STEP_OUTPUTS = (OutputKind.CASE, OutputKind.INSTRUCTION, OutputKind.REPORT, OutputKind.LOG_ENTRY)
@@ -64,6 +65,9 @@ class StepDef:
     sets_priority: bool = False
     shared_with_reporter: bool = False
     """Whether the person who reported the case sees this step's output (else it is internal)."""
+    separate_from: tuple[int, ...] = ()
+    """Earlier steps whose performers may not perform this one (four eyes: who fixed does not
+    accept the fix; who names a performer is not named)."""
 
     @property
     def names_assignee(self) -> bool:
@@ -200,12 +204,15 @@ def _step_from_dict(raw: object, position: int, source: str) -> StepDef:
         output_kind=output_kind,
         output_label=label,
         record_kind=_record_kind(raw.get("record_kind"), output_kind, label, source, number),
-        names_performer_for=_step_numbers(raw.get("names_performer_for", []), source, number),
+        names_performer_for=_step_numbers(
+            raw.get("names_performer_for", []), source, number, "names_performer_for"
+        ),
         may_return_to=(
             _positive_int(raw, "may_return_to", source, number) if "may_return_to" in raw else None
         ),
         sets_priority=_flag(raw, "sets_priority", source, number),
         shared_with_reporter=_flag(raw, "shared_with_reporter", source, number),
+        separate_from=_step_numbers(raw.get("separate_from", []), source, number, "separate_from"),
     )
 
 
@@ -240,6 +247,10 @@ def _check_flow(steps: tuple[StepDef, ...], source: str) -> None:
         if step.output_kind is OutputKind.CASE:
             raise SopDefinitionError(source, step.number, "sop_case_not_first")
         # The first step is the report itself, done once when the case opens.
+        for earlier in step.separate_from:
+            # Separation from the report itself would shut out a reporter who is also staff.
+            if not first.number < earlier < step.number:
+                raise SopDefinitionError(source, step.number, "sop_separate_target", target=earlier)
         if step.may_return_to is not None and not first.number < step.may_return_to < step.number:
             raise SopDefinitionError(
                 source, step.number, "sop_return_target", target=step.may_return_to
@@ -314,11 +325,11 @@ def _positive_int(raw: Mapping[str, Any], name: str, source: str, step: int | No
     return value
 
 
-def _step_numbers(value: object, source: str, step: int) -> tuple[int, ...]:
+def _step_numbers(value: object, source: str, step: int, name: str) -> tuple[int, ...]:
     if not isinstance(value, list | tuple) or not all(
         isinstance(item, int) and not isinstance(item, bool) for item in value
     ):
-        raise SopDefinitionError(source, step, "sop_not_a_list", name="names_performer_for")
+        raise SopDefinitionError(source, step, "sop_not_a_list", name=name)
     return tuple(sorted(set(value)))
 
 
@@ -405,6 +416,7 @@ def _step_to_dict(step: StepDef) -> dict[str, Any]:
         "names_performer_for": list(step.names_performer_for),
         "sets_priority": step.sets_priority,
         "shared_with_reporter": step.shared_with_reporter,
+        "separate_from": list(step.separate_from),
     }
     optional = {
         "standard_minutes": step.standard_minutes,

@@ -1,7 +1,7 @@
 """The case state machine: a printable table of transitions plus the guard for each action."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -30,12 +30,23 @@ REPORTER_LIMIT = 200
 
 @dataclass(frozen=True)
 class CaseState:
-    """Where a case stands: status, current step, its named performer, rework rounds so far."""
+    """Where a case stands: status, current step, its named performer, rework rounds so far,
+    and who performed which step (each (step, account id), every round)."""
 
     status: CaseStatus
     current_step: int | None
     assignee_id: int | None = None
     rework_round: int = 0
+    performers: frozenset[tuple[int, int]] = frozenset()
+
+    def performers_of(self, steps: Iterable[int]) -> frozenset[int]:
+        """The accounts that performed any of these steps."""
+        wanted = set(steps)
+        return frozenset(account for step, account in self.performers if step in wanted)
+
+    def done_by(self, step: int, account_id: int) -> frozenset[tuple[int, int]]:
+        """The performers once `account_id` has performed `step` too."""
+        return self.performers | {(step, account_id)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,11 @@ def report_case(sop: SopDefinition, actor: Actor, payload: Mapping[str, object])
         raise RuleError("wrong_role", step=first.number, role=[first.role, *recorders])
     on_behalf = first.role not in actor.roles
     fields = _report_fields(first, payload, on_behalf)
-    after = CaseState(CaseStatus.OPEN, sop.next_step(first.number))
+    after = CaseState(
+        CaseStatus.OPEN,
+        sop.next_step(first.number),
+        performers=frozenset({(first.number, actor.id)}),
+    )
     return _outcome(Action.REPORT, first, first.output_kind, first.record_kind, fields, None, after)
 
 
@@ -142,9 +157,9 @@ def decide(
     step = _guard(sop, state, actor, action)
     effect = TRANSITIONS[(state.status, action)]
     if effect is Effect.ADVANCE:
-        return _complete(sop, state, step, payload)
+        return _complete(sop, state, step, actor, payload)
     if effect is Effect.RETURN:
-        return _return_for_rework(state, step, payload)
+        return _return_for_rework(state, step, actor, payload)
     if effect is Effect.REASSIGN:
         return _reassign(sop, state, step, payload)
     return _close_early(state, step, payload)
@@ -199,11 +214,24 @@ def _guard(sop: SopDefinition, state: CaseState, actor: Actor, action: Action) -
         raise RuleError("wrong_role", step=step.number, role=step.role)
     if step.by_assignee and actor.id != state.assignee_id:
         raise RuleError("not_named_performer", step=step.number)
+    _check_separate(step, state, actor.id)
     return step
 
 
+def _check_separate(step: StepDef, state: CaseState, account_id: int, named: bool = False) -> None:
+    """Four eyes: whoever performed a step this one is kept apart from may not perform it."""
+    for earlier in step.separate_from:
+        if account_id in state.performers_of([earlier]):
+            code = "separate_duty_named" if named else "separate_duty"
+            raise RuleError(code, step=step.number, other=earlier)
+
+
 def _complete(
-    sop: SopDefinition, state: CaseState, step: StepDef, payload: Mapping[str, object]
+    sop: SopDefinition,
+    state: CaseState,
+    step: StepDef,
+    actor: Actor,
+    payload: Mapping[str, object],
 ) -> Outcome:
     text = optional_text(payload, "text")
     if text is None:
@@ -213,17 +241,25 @@ def _complete(
         "text": text,
         "kelengkapan": confirmed_kelengkapan(payload, step),
     }
+    performers = state.done_by(step.number, actor.id)
     assignee_id = state.assignee_id
     if step.names_assignee:
         assignee_id = _assignee(payload, step)
+        _check_named(sop, step, replace(state, performers=performers), assignee_id)
         fields["assignee_id"] = assignee_id
         fields["assignee_for"] = list(step.names_performer_for)
     if step.sets_priority:
         fields["priority"] = optional_choice(payload, "priority", Priority)
     next_step = sop.next_step(step.number)
     status = CaseStatus.OPEN if next_step is not None else CaseStatus.CLOSED
-    after = CaseState(status, next_step, assignee_id, state.rework_round)
+    after = CaseState(status, next_step, assignee_id, state.rework_round, performers)
     return _outcome(Action.COMPLETE, step, step.output_kind, step.record_kind, fields, state, after)
+
+
+def _check_named(sop: SopDefinition, naming: StepDef, state: CaseState, assignee_id: int) -> None:
+    """The account named may perform every step it is named for, separation included."""
+    for target in naming.names_performer_for:
+        _check_separate(sop.step(target), state, assignee_id, named=True)
 
 
 def _assignee(payload: Mapping[str, object], step: StepDef) -> int:
@@ -236,13 +272,21 @@ def _assignee(payload: Mapping[str, object], step: StepDef) -> int:
     return assignee_id
 
 
-def _return_for_rework(state: CaseState, step: StepDef, payload: Mapping[str, object]) -> Outcome:
+def _return_for_rework(
+    state: CaseState, step: StepDef, actor: Actor, payload: Mapping[str, object]
+) -> Outcome:
     reason = optional_text(payload, "reason")
     if reason is None:
         raise RuleError("reason_required")
     back_to = step.may_return_to
     fields: dict[str, object] = {"step": step.number, "reason": reason, "to_step": back_to}
-    after = CaseState(CaseStatus.OPEN, back_to, state.assignee_id, state.rework_round + 1)
+    after = CaseState(
+        CaseStatus.OPEN,
+        back_to,
+        state.assignee_id,
+        state.rework_round + 1,
+        state.done_by(step.number, actor.id),
+    )
     return _outcome(
         Action.RETURN_FOR_REWORK, step, OutputKind.REPORT, RETURN_RECORD_KIND, fields, state, after
     )
@@ -256,6 +300,7 @@ def _reassign(
     assignee_id = _assignee(payload, naming)
     if assignee_id == state.assignee_id:
         raise RuleError("same_assignee", step=step.number)
+    _check_named(sop, naming, state, assignee_id)
     reason = optional_text(payload, "reason")
     if reason is None:
         raise RuleError("reason_required")
@@ -266,7 +311,7 @@ def _reassign(
         "previous_assignee_id": state.assignee_id,
         "reason": reason,
     }
-    after = CaseState(state.status, state.current_step, assignee_id, state.rework_round)
+    after = replace(state, assignee_id=assignee_id)
     return _outcome(Action.REASSIGN, step, OutputKind.REASSIGNMENT, None, fields, state, after)
 
 
@@ -279,7 +324,7 @@ def _close_early(state: CaseState, step: StepDef, payload: Mapping[str, object])
         "reason": reason,
         "note": optional_text(payload, "note"),
     }
-    after = CaseState(CaseStatus.CLOSED_EARLY, None, state.assignee_id, state.rework_round)
+    after = replace(state, status=CaseStatus.CLOSED_EARLY, current_step=None)
     return _outcome(Action.CLOSE_EARLY, step, OutputKind.CLOSURE, None, fields, state, after)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 
 import flask_migrate
@@ -18,6 +20,11 @@ from tests.pg import PostgresServer, test_server
 from tests.support.walk import Team
 
 TEST_PASSWORD = "uji-sandi-Panjang-42"
+# One audit key for the run, and checkpoints per database, outside the checkout (servers that
+# tests start inherit them).
+_EVIDENCE = tempfile.mkdtemp(prefix="sopdesk-evidence-")
+os.environ.setdefault("AUDIT_KEY_FILE", os.path.join(_EVIDENCE, "audit-keys"))
+os.environ.setdefault("AUDIT_CHECKPOINT_FILE", os.path.join(_EVIDENCE, "{database}.jsonl"))
 _hash_cache: dict[str, str] = {}
 
 

@@ -38,11 +38,19 @@ class PostgresServer:
         finally:
             conn.close()
 
-    def create_database(self, prefix: str = "sopdesk_test") -> str:
-        """Create an empty database with a unique name; return its URL."""
+    def create_database(self, prefix: str = "sopdesk_test", template: str | None = None) -> str:
+        """Create a database with a unique name (empty, or a copy of `template`'s); its URL."""
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-        self._run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            copy_of = make_url(template).database or ""
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(copy_of))
+        self._run(statement)
         return self.url_for(name)
+
+    def run(self, statement: str) -> None:
+        """One statement as the server's administrator (roles are per server, not per database)."""
+        self._run(sql.SQL(statement))
 
     def drop_database(self, url: str) -> None:
         """Drop a database the suite created, closing any connection still open on it."""

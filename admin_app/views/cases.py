@@ -22,6 +22,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Account, AuditEvent, Case, Instruction, LogEntry, Report, Role, db
+from models.db import begin_snapshot, side_unit
 from models.services import cases as svc
 from models.services.export import ExportKind
 from models.services.sop_library import longest_sop, runnable_versions
@@ -238,8 +239,9 @@ class CaseView(CsvExportMixin, SecureModelView):
     def details_view(self) -> Any:
         case = self.get_one(request.args.get("id", ""))
         if case.status is CaseStatus.OPEN:
-            svc.mark_opened(db.session, current_user, case.id, clock.now())
-            db.session.commit()
+            with side_unit(db.session) as side:
+                svc.mark_opened(side, current_user, case.id, clock.now())
+            begin_snapshot(db.session)  # the page reads one moment, after the mark
         return self._render_case(case)
 
     def _render_case(

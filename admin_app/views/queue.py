@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import db
+from models.db import begin_snapshot, side_unit
 from models.services.notices import notify_overdue
 from models.services.queue import own_open_reports, work_queue
 from models.services.timing import open_case_timings
@@ -41,12 +42,17 @@ class WorkQueueView(SecureMixin, AdminIndexView):
 
     @expose("/")
     def index(self) -> str:
-        cases = work_queue(db.session, current_user, after=_cursor(), limit=PAGE_SIZE + 1)
+        after = _cursor()
+        # The steps of this queue that ran over become notices (once), in a unit of work of
+        # their own; then the page reads one snapshot, so a case closed meanwhile is simply
+        # not on it (or shown as it was), never half of each.
+        with side_unit(db.session) as side:
+            notify_overdue(side, clock.now(), account=current_user, limit=PAGE_SIZE)
+        begin_snapshot(db.session)
+        cases = work_queue(db.session, current_user, after=after, limit=PAGE_SIZE + 1)
         more = len(cases) > PAGE_SIZE
         cases = cases[:PAGE_SIZE]
         case_ids = [c.id for c in cases]
-        if notify_overdue(db.session, clock.now(), account=current_user, case_ids=case_ids):
-            db.session.commit()  # the steps on this page that ran over become notices, once
         timings = open_case_timings(db.session, clock.now(), clock.calendar(), case_ids=case_ids)
         rows = [
             {

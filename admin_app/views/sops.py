@@ -41,6 +41,9 @@ def step_behaviours(sop: SopDefinition) -> dict[int, list[str]]:
             words.append(_("mencatat log kegiatan harian"))
         if step.shared_with_reporter:
             words.append(_("keluarannya terlihat oleh pelapor"))
+        if step.separate_from:
+            steps = ", ".join(map(str, step.separate_from))
+            words.append(_("bukan oleh pelaksana langkah %(steps)s", steps=steps))
         shown[step.number] = words
     return shown
 

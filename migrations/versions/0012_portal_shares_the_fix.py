@@ -1,9 +1,11 @@
-"""The portal SOP's version 2: the reporter sees the fix report of step 7, nothing internal.
+"""The portal SOP's version 2: the reporter sees the fix report, and four eyes at steps 7 and 8.
 
-Steps now say whether their output is shared with the reporter (`shared_with_reporter`); a
-version without the flag shows a reporter progress and times only. The shipped version 1 is
-retired (running cases keep it) and version 2, the same steps with step 7's report shared, is
-published, unless a superuser has already published a version of their own.
+Steps now say whether their output is shared with the reporter (`shared_with_reporter`; a
+version without it shows a reporter progress and times only) and which earlier steps' performers
+may not perform them (`separate_from`). The shipped version 1 is retired (running cases keep it)
+and version 2 published: the same steps, step 7's fix report shared, the JFU named at 6 not the
+kasi who named them, and who fixed at 7 not the one who accepts at 8 — unless a superuser has
+already published a version of their own.
 
 Revision ID: 0012
 Revises: 0011
@@ -21,6 +23,7 @@ depends_on = None
 
 KEY = "pemeliharaan-portal"
 SHARED_STEP = 7  # "Memperbaiki portal website DJKI kemudian melaporkan kepada Kasi Portal Web"
+SEPARATE = {7: [6], 8: [7]}  # 8: "Menerima laporan dari JFU"
 
 
 def upgrade():
@@ -37,7 +40,11 @@ def upgrade():
         return  # the library's own versions of the portal SOP stand as they are
     definition = dict(shipped.definition, version=2)
     definition["steps"] = [
-        dict(step, shared_with_reporter=step["number"] == SHARED_STEP)
+        dict(
+            step,
+            shared_with_reporter=step["number"] == SHARED_STEP,
+            separate_from=SEPARATE.get(step["number"], []),
+        )
         for step in shipped.definition["steps"]
     ]
     bind.execute(

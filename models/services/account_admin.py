@@ -76,8 +76,9 @@ def update_account(
 ) -> bool:
     """Change name, email, roles and active flag; audit what changed; True if anything did.
 
-    Refuses a superuser deactivating themself and leaving no active superuser. Checks come
-    before any change, so a refusal leaves the account as it was; the caller commits.
+    Refuses a superuser deactivating themself, giving themself a position (another superuser
+    must: nobody both grants and performs) and leaving no active superuser. Checks come before
+    any change, so a refusal leaves the account as it was; the caller commits.
     """
     full_name = full_name.strip()
     if not full_name:
@@ -94,6 +95,9 @@ def update_account(
         and other_active_superusers(session, account.id) == 0
     ):
         raise ServiceError("last_superuser", username=account.username)
+    added = sorted(set(codes) - account.role_codes)
+    if account.id == actor_id and added:
+        raise ServiceError("cannot_grant_self", role=added)
 
     before = snapshot(account)
     account.full_name = full_name

@@ -1,68 +1,212 @@
-"""Checking the audit hash chain: every row's hash, its link to the previous row, no gaps."""
+"""Checking the evidence: the chain's hashes and links, its keyed seals, the signed checkpoints
+of its head, and the cases and finished step runs against the events that recorded them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
+from rules.evidence import KeyRing, read_checkpoint, seal_holds
+
+from .audit import jsonable
+
 # The hash is recomputed by the same SQL function the trigger uses, so both agree byte for byte.
 CHAIN_ROWS = """
-SELECT id, chain_seq, hash, prev_hash,
-       audit_event_hash(chain_seq, occurred_at, actor_id, action, entity, entity_id, case_id,
-                        before, after, prev_hash) AS expected
-FROM audit_events
-ORDER BY chain_seq
+SELECT e.id, e.chain_seq, e.hash, e.prev_hash,
+       audit_event_hash(e.chain_seq, e.occurred_at, e.actor_id, e.action, e.entity, e.entity_id,
+                        e.case_id, e.before, e.after, e.prev_hash) AS expected,
+       s.key_id, s.mac
+FROM audit_events e LEFT JOIN audit_seals s ON s.chain_seq = e.chain_seq
+ORDER BY e.chain_seq
 """
+CASE_FIELDS = (
+    "status",
+    "current_step",
+    "waiting_role",
+    "waiting_account_id",
+    "assignee_id",
+    "rework_rounds",
+    "priority",
+    "close_reason",
+)
+# Each case against the newest event that recorded its state.
+CASE_ROWS = f"""
+SELECT DISTINCT ON (e.case_id) e.case_id, e.after, {", ".join(f"c.{f}" for f in CASE_FIELDS)}
+FROM audit_events e JOIN cases c ON c.id = e.case_id
+WHERE e.entity = 'case' AND e.after ? 'status'
+ORDER BY e.case_id, e.chain_seq DESC
+"""
+RUN_FIELDS = (
+    "step",
+    "round",
+    "performer_id",
+    "actionable_at",
+    "completed_at",
+    "working_minutes",
+    "outcome",
+)
+# Each finished run an event recorded, against the row (missing: deleted).
+RUN_ROWS = f"""
+SELECT (e.after -> 'run' ->> 'id')::bigint, e.after -> 'run', r.id,
+       {", ".join(f"r.{f}" for f in RUN_FIELDS)}
+FROM audit_events e LEFT JOIN step_runs r ON r.id = (e.after -> 'run' ->> 'id')::bigint
+WHERE e.entity = 'case' AND e.after ? 'run'
+"""
+UNCOVERED_RUNS = """
+SELECT count(*) FROM step_runs r WHERE r.completed_at IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM audit_events e
+    WHERE e.case_id = r.case_id AND e.after -> 'run' ->> 'id' = r.id::text)
+"""
+LISTED = 20
+"""At most this many mismatched cases or runs are named."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that does not fit, and where.
+
+    Kinds: "gap" (rows missing before this one), "link" (prev_hash is not the previous row's
+    hash), "content" (the row does not match its own hash), "seal" (no seal, or one no key of
+    ours made: the row was rewritten and re-hashed), "tail" (the head is not the last row),
+    "checkpoint" (a row differs from a signed checkpoint), "truncated" (rows a checkpoint saw
+    are gone), "forged" (a checkpoint line whose signature fails), "case" / "run" (a case or a
+    finished step run differs from the event that recorded it, or is gone).
+    """
+
+    kind: str
+    seq: int | None = None
+    row_id: int | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True)
 class ChainVerdict:
-    """How many rows were checked, and the first broken one with why (None when it holds).
-
-    Reasons: "gap" (rows missing before this one), "link" (prev_hash is not the previous row's
-    hash), "content" (the row does not match its own hash), "tail" (the newest rows are gone).
-    """
+    """What was checked and everything found (nothing found: the evidence holds)."""
 
     rows: int
-    broken_id: int | None = None
-    broken_seq: int | None = None
-    reason: str | None = None
+    findings: tuple[Finding, ...] = ()
+    checkpoints: int = 0
+    uncovered_runs: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.broken_id is None and self.reason is None
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
 
 
-def verify_chain(engine: sa.Engine, on_rows: Callable[[int], None] | None = None) -> ChainVerdict:
-    """Walk the chain in order in one snapshot; stop at the first row that does not fit."""
-    raw = engine.raw_connection()
+def _checkpoints(
+    ring: KeyRing, lines: Iterable[str]
+) -> tuple[dict[int, str | None], list[Finding]]:
+    expected: dict[int, str | None] = {}
+    forged: list[Finding] = []
+    for number, line in enumerate(lines, start=1):
+        checkpoint = read_checkpoint(ring, line)
+        if checkpoint is None:
+            forged.append(Finding("forged", detail=str(number)))
+        else:
+            expected[checkpoint.seq] = checkpoint.hash
+    return expected, forged
+
+
+def _walk(
+    raw: Any,
+    ring: KeyRing,
+    expected: Mapping[int, str | None],
+    on_rows: Callable[[int], None] | None,
+) -> tuple[int, int, str | None, Finding | None]:
+    """The chain in order; stop at the first row that does not fit."""
+    cursor = raw.cursor(name="audit_chain")  # server-side: flat memory at any size
+    cursor.itersize = 20_000
+    cursor.execute(CHAIN_ROWS)
+    previous_hash, previous_seq, rows = None, 0, 0
     try:
-        setup = raw.cursor()
-        setup.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor = raw.cursor(name="audit_chain")  # server-side: flat memory at any size
-        cursor.itersize = 20_000
-        cursor.execute(CHAIN_ROWS)
-        previous_hash, previous_seq, rows = None, 0, 0
-        for row_id, seq, stored, prev_hash, expected in cursor:
+        for row_id, seq, stored, prev_hash, recomputed, key_id, mac in cursor:
             rows += 1
+            found = None
             if seq != previous_seq + 1:
-                return ChainVerdict(rows, row_id, seq, "gap")
-            if prev_hash != previous_hash:
-                return ChainVerdict(rows, row_id, seq, "link")
-            if stored != expected:
-                return ChainVerdict(rows, row_id, seq, "content")
+                found = "gap"
+            elif prev_hash != previous_hash:
+                found = "link"
+            elif stored != recomputed:
+                found = "content"
+            elif mac is None or not seal_holds(ring, key_id, seq, stored, mac):
+                found = "seal"
+            elif seq in expected and expected[seq] != stored:
+                found = "checkpoint"
+            if found:
+                return rows, previous_seq, previous_hash, Finding(found, seq, row_id)
             previous_hash, previous_seq = stored, seq
             if on_rows is not None and rows % 100_000 == 0:
                 on_rows(rows)
+    finally:
         cursor.close()
-        head = raw.cursor()
-        head.execute("SELECT seq, hash FROM audit_chain_head")
-        head_seq, head_hash = head.fetchone() or (0, None)
-        if (head_seq, head_hash) != (previous_seq, previous_hash):
-            return ChainVerdict(rows, None, head_seq, "tail")
-        return ChainVerdict(rows)
+    return rows, previous_seq, previous_hash, None
+
+
+def _same(claimed: Any, actual: Any) -> bool:
+    if isinstance(actual, datetime):
+        return isinstance(claimed, str) and datetime.fromisoformat(claimed) == actual
+    if isinstance(actual, Decimal):
+        return isinstance(claimed, int | float) and Decimal(str(claimed)) == actual
+    return bool(claimed == jsonable(actual))
+
+
+def _records(raw: Any) -> list[Finding]:
+    """Cases and finished runs that differ from (or are missing beside) their events."""
+    found: list[Finding] = []
+    cursor = raw.cursor()
+    cursor.execute(CASE_ROWS)
+    for case_id, after, *values in cursor:
+        wrong = [f for f, v in zip(CASE_FIELDS, values, strict=True) if not _same(after.get(f), v)]
+        if wrong and len(found) < LISTED:
+            found.append(Finding("case", row_id=case_id, detail=", ".join(wrong)))
+    cursor.execute(RUN_ROWS)
+    for run_id, claimed, present, *values in cursor:
+        if present is None:
+            wrong = ["id"]
+        else:
+            wrong = [f for f, v in zip(RUN_FIELDS, values, strict=True) if not _same(claimed[f], v)]
+        if wrong and len(found) < 2 * LISTED:
+            found.append(Finding("run", row_id=run_id, detail=", ".join(wrong)))
+    return found
+
+
+def verify_chain(
+    engine: sa.Engine,
+    ring: KeyRing,
+    checkpoint_lines: Iterable[str] = (),
+    on_rows: Callable[[int], None] | None = None,
+) -> ChainVerdict:
+    """Check everything in one snapshot and say what does not fit."""
+    expected, findings = _checkpoints(ring, checkpoint_lines)
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        rows, last_seq, last_hash, broken = _walk(raw, ring, expected, on_rows)
+        if broken is not None:
+            findings.append(broken)
+        else:
+            head = raw.cursor()
+            head.execute("SELECT seq, hash FROM audit_chain_head")
+            head_seq, head_hash = head.fetchone() or (0, None)
+            if (head_seq, head_hash) != (last_seq, last_hash):
+                findings.append(Finding("tail", head_seq))
+            beyond = [seq for seq in expected if seq > last_seq]
+            if beyond:
+                findings.append(Finding("truncated", max(beyond), detail=str(last_seq)))
+        findings += _records(raw)
+        count = raw.cursor()
+        count.execute(UNCOVERED_RUNS)
+        uncovered = count.fetchone()[0]
+        return ChainVerdict(rows, tuple(findings), len(expected), uncovered)
     finally:
         raw.rollback()
         raw.close()

@@ -56,6 +56,9 @@ def state_of(case: Case) -> CaseState:
         current_step=case.current_step,
         assignee_id=case.assignee_id,
         rework_round=case.rework_rounds,
+        performers=frozenset(
+            (run.step, run.performer_id) for run in case.step_runs if run.performer_id is not None
+        ),
     )
 
 
@@ -70,6 +73,20 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "rework_rounds": case.rework_rounds,
         "priority": case.priority,
         "close_reason": case.close_reason,
+    }
+
+
+def run_evidence(run: StepRun) -> dict[str, Any]:
+    """A finished run as its audit event carries it (so `audit verify` can hold the row to it)."""
+    return {
+        "id": run.id,
+        "step": run.step,
+        "round": run.round,
+        "performer_id": run.performer_id,
+        "actionable_at": run.actionable_at,
+        "completed_at": run.completed_at,
+        "working_minutes": run.working_minutes,
+        "outcome": run.outcome,
     }
 
 
@@ -170,7 +187,12 @@ def report(
         entity="case",
         entity_id=case.id,
         case_id=case.id,
-        after={**case_snapshot(case), "title": case.title, "channel": case.channel},
+        after={
+            **case_snapshot(case),
+            "title": case.title,
+            "channel": case.channel,
+            "run": run_evidence(first_run),
+        },
         at=now,
     )
     notices.notify_handoff(session, case, outcome, now)
@@ -316,6 +338,7 @@ def act(
             **case_snapshot(case),
             "step": outcome.step,
             "fields": {k: v for k, v in outcome.fields.items() if k != "kelengkapan"},
+            **({"run": run_evidence(run)} if outcome.action in FINISHED else {}),
         },
         at=now,
     )

@@ -251,7 +251,7 @@ def test_with_a_second_superuser_one_may_hand_over_the_role(
     client, login_as, make_account, db_session
 ):
     make_account(Role.SUPERUSER)
-    admin = login_as(Role.SUPERUSER)
+    admin = login_as(Role.SUPERUSER, Role.KASI)  # the kasi position given by another superuser
     response = post_form(
         client, f"/accounts/edit/?id={admin.id}", _edit_data(admin, roles=["kasi"])
     )

@@ -1,4 +1,4 @@
-"""The audit trail is a hash chain; `flask audit verify` finds the first row someone changed."""
+"""The audit trail is a hash chain with keyed seals; `flask audit verify` names what was changed."""
 
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from admin_app.evidence import evidence
 from models import AuditEvent, db
 from models.services import audit
 from models.services.audit_chain import verify_chain
+
+
+def _verify(app):
+    with app.app_context():
+        keeper = evidence(app)
+        return verify_chain(db.engine, keeper.ring, keeper.checkpoints())
 
 
 def _add_events(app, n: int, action: str = "uji.rantai") -> list[int]:
@@ -43,7 +50,7 @@ def chain_app(pg_server):
     from admin_app import create_app
 
     url = pg_server.create_database("sopdesk_chain")
-    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "AUDIT_CHECKPOINT_MINUTES": 100_000})
     with app.app_context():
         flask_migrate.upgrade()
     yield app
@@ -85,11 +92,10 @@ def test_a_row_changed_with_superuser_sql_is_caught_and_named(chain_app, sql, re
     ids = _add_events(chain_app, 20)
     victim = ids[7]
     _tamper(chain_app, sql, id=victim)
-    with chain_app.app_context():
-        verdict = verify_chain(db.engine)
-    assert not verdict.ok and verdict.reason == reason
+    verdict = _verify(chain_app)
+    assert not verdict.ok and verdict.first.kind == reason
     expected = victim if reason == "content" else ids[8]
-    assert verdict.broken_id == expected
+    assert verdict.first.row_id == expected
     result = chain_app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code != 0 and f"baris #{expected}" in result.output
 
@@ -105,17 +111,15 @@ def test_rehashing_a_changed_row_still_breaks_the_next_link(chain_app):
         WHERE id = :id""",
         id=ids[3],
     )
-    with chain_app.app_context():
-        verdict = verify_chain(db.engine)
-    assert not verdict.ok and verdict.broken_id in (ids[3], ids[4])
+    verdict = _verify(chain_app)
+    assert not verdict.ok and verdict.first.row_id in (ids[3], ids[4])
 
 
 def test_cutting_off_the_newest_rows_is_caught(chain_app):
     ids = _add_events(chain_app, 10)
     _tamper(chain_app, "DELETE FROM audit_events WHERE id >= :id", id=ids[-2])
-    with chain_app.app_context():
-        verdict = verify_chain(db.engine)
-    assert verdict.reason == "tail"
+    verdict = _verify(chain_app)
+    assert verdict.first.kind == "tail"
 
 
 def test_concurrent_writers_never_fork_the_chain(chain_app):
@@ -135,8 +139,8 @@ def test_concurrent_writers_never_fork_the_chain(chain_app):
     for thread in threads:
         thread.join(30)
     assert not errors
+    verdict = _verify(chain_app)
     with chain_app.app_context():
-        verdict = verify_chain(db.engine)
         count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     assert verdict.ok and verdict.rows == count == 90
 
@@ -163,8 +167,7 @@ def test_a_bulk_insert_chains_every_row_and_writes_the_head_once(chain_app):
         ).one()
     assert tuple(head) == tuple(last) and head.seq == 2008
     _add_events(chain_app, 2)
-    with chain_app.app_context():
-        verdict = verify_chain(db.engine)
+    verdict = _verify(chain_app)
     assert verdict.ok and verdict.rows == 2010
 
 
@@ -180,8 +183,62 @@ def test_events_of_a_rolled_back_savepoint_leave_no_gap(chain_app):
         audit.record(session, actor_id=None, action="uji.simpan", entity="uji")
         session.commit()
     _add_events(chain_app, 2)
+    verdict = _verify(chain_app)
     with chain_app.app_context():
-        verdict = verify_chain(db.engine)
         actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.chain_seq))
         assert list(actions) == ["uji.simpan", "uji.simpan", "uji.rantai", "uji.rantai"]
     assert verdict.ok and verdict.rows == 4
+
+
+def test_a_rotated_key_seals_new_links_and_the_old_key_still_verifies_the_old(chain_app):
+    from admin_app import create_app
+    from rules.evidence import new_key_line
+
+    url = chain_app.config["SQLALCHEMY_DATABASE_URI"]
+    old, new = new_key_line("k2026a"), new_key_line("k2026b")
+
+    def app_with(*lines: str):
+        return create_app({"DATABASE_URL": url, "TESTING": True, "AUDIT_KEY": ";".join(lines)})
+
+    first, rotated, without_old = app_with(old), app_with(old, new), app_with(new)
+    _add_events(first, 3)
+    _add_events(rotated, 2)
+    with rotated.app_context():
+        keys = db.session.execute(
+            sa.text("SELECT key_id, count(*) FROM audit_seals GROUP BY key_id ORDER BY key_id")
+        ).all()
+    assert [tuple(k) for k in keys][-2:] == [("k2026a", 3), ("k2026b", 2)]
+    assert _verify(rotated).ok
+    kinds = {finding.kind for finding in _verify(without_old).findings}
+    assert "seal" in kinds  # a seal under a key the ring lost is not ours
+    for app in (first, rotated, without_old):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_events_from_before_sealing_are_adopted_once_after_the_upgrade(pg_server):
+    import flask_migrate
+
+    from admin_app import create_app
+
+    url = pg_server.create_database("sopdesk_adopt")
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    try:
+        with app.app_context():
+            flask_migrate.upgrade(revision="0012")
+            with db.engine.begin() as conn:  # written by the release before sealing existed
+                conn.execute(BULK_INSERT, {"n": 25})
+            flask_migrate.upgrade()
+        runner = app.test_cli_runner()
+        before = runner.invoke(args=["audit", "verify"])
+        assert before.exit_code == 1 and "(urutan 1): segelnya hilang" in before.output
+        adopted = runner.invoke(args=["audit", "adopt"])
+        assert adopted.exit_code == 0 and "25 baris lama disegel" in adopted.output
+        after = runner.invoke(args=["audit", "verify"])
+        assert after.exit_code == 0 and "Rantai audit utuh: 25 baris" in after.output
+        again = runner.invoke(args=["audit", "adopt"])
+        assert again.exit_code == 1 and "sudah disegel" in again.output
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        pg_server.drop_database(url)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from admin_app import create_app
+from admin_app.evidence import evidence
 from models import db
 from models.services.audit_chain import verify_chain
 
@@ -62,7 +63,7 @@ def snapshot(url: str) -> tuple[dict[str, int], bool, int]:
     with app.app_context():
         with db.engine.connect() as conn:
             counts = {t: conn.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in TABLES}
-        verdict = verify_chain(db.engine)
+        verdict = verify_chain(db.engine, evidence(app).ring, evidence(app).checkpoints())
         db.engine.dispose()
     return counts, verdict.ok, verdict.rows
 

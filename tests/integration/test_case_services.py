@@ -119,7 +119,7 @@ def test_directing_someone_who_is_not_a_jfu_is_refused(db_session, team):
             team.kasi,
             case_id,
             6,
-            step_payload(6, assignee_id=team.kasi.id),
+            step_payload(6, assignee_id=team.kasubdit.id),
             MONDAY_0800 + timedelta(hours=1),
             CALENDAR,
         )

@@ -62,7 +62,9 @@ def test_0010_stores_the_shipped_sop_and_refuses_a_downgrade_that_would_lose_the
         shipped = replace(
             portal_sop(),
             version=1,
-            steps=tuple(replace(s, shared_with_reporter=False) for s in portal_sop().steps),
+            steps=tuple(
+                replace(s, shared_with_reporter=False, separate_from=()) for s in portal_sop().steps
+            ),
         )
         assert (stored.state, stored.sop) == ("published", shipped)
         db.session.remove()  # let go of the tables before the migration alters them

@@ -277,7 +277,7 @@ def test_the_kind_of_a_hand_off_follows_the_steps_properties():
     complete, back, rename = Action.COMPLETE, Action.RETURN_FOR_REWORK, Action.REASSIGN
     assert _kind_after(3, {"kasubdit"}, complete) is NoticeKind.ORDERED  # an instruction
     assert _kind_after(4, {"kasi"}, complete) is None  # the same position takes step 5
-    assert _kind_after(6, {"kasi"}, complete, assignee_id=5) is NoticeKind.DIRECTED
+    assert _kind_after(6, {"kasi"}, complete, assignee_id=6) is NoticeKind.DIRECTED
     assert _kind_after(7, {"jfu"}, complete) is NoticeKind.LANDED  # a report, to the kasi
     assert _kind_after(8, {"kasi"}, back, reason="ulang") is NoticeKind.RETURNED
     assert _kind_after(7, {"kasi"}, rename, assignee_id=6, reason="cuti") is NoticeKind.DIRECTED

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from admin_app.evidence import evidence
 from models import Account, Case, LogEntry, db
 from models.services import cases as svc
 from models.services import export as ex
@@ -273,7 +274,7 @@ def _totals(engine: sa.Engine) -> dict[str, int]:
 
 
 def test_cases_reported_and_logs_recorded_side_by_side_neither_deadlock_nor_lose_a_row(
-    engine, people
+    engine, people, committed_app
 ):
     reporters, loggers, reports_each, logs_each = 8, 8, 10, 3
     at_nine = cases_at(engine, people, 9, n=loggers * logs_each)
@@ -327,7 +328,8 @@ def test_cases_reported_and_logs_recorded_side_by_side_neither_deadlock_nor_lose
             .where(Case.id.in_(at_nine), Case.status == CaseStatus.CLOSED)
         )
     assert closed == len(at_nine)
-    verdict = verify_chain(engine)
+    keeper = evidence(committed_app)
+    verdict = verify_chain(engine, keeper.ring, keeper.checkpoints())
     assert verdict.ok, verdict
     assert elapsed < TIMEOUT
 

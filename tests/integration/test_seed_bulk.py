@@ -191,6 +191,13 @@ def test_every_action_left_its_output_and_audit_event(bulk_session, calendar):
     assert actions["case.close_early"] == runs["closed_early"]
 
 
+def test_the_bulk_load_is_sealed_and_every_case_and_run_matches_its_event(bulk_app):
+    result = bulk_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "Rantai audit utuh" in result.output and "semua bersegel" in result.output
+    assert "tidak dicocokkan" not in result.output  # every finished run carried by its event
+
+
 def test_bulk_text_gives_the_csv_export_something_to_neutralise(bulk_session):
     texts = list(bulk_session.scalars(sa.select(LogEntry.text))) + list(
         bulk_session.scalars(sa.select(Case.title))

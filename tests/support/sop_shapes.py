@@ -45,6 +45,9 @@ def sop_dicts(draw: st.DrawFn, min_steps: int = 3, max_steps: int = 15) -> dict[
             step["shared_with_reporter"] = draw(st.booleans())
             if number > 2 and draw(st.booleans()):
                 step["may_return_to"] = draw(st.integers(2, number - 1))
+            if number > 2 and draw(st.booleans()):
+                earlier = st.sampled_from(range(2, number))
+                step["separate_from"] = draw(st.lists(earlier, min_size=1, max_size=1))
         step["output_kind"] = step["output_kind"].value
         steps.append(step)
     data: dict[str, Any] = {"key": "sop-acak", "name": draw(_WORDS), "version": 1, "steps": steps}

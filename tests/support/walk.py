@@ -69,6 +69,26 @@ class Team:
             9: self.kasi,
         }[step]
 
+    @classmethod
+    def create(cls, session: Any, prefix: str, password: str) -> Team:
+        """A team of new accounts named `<prefix>-<position>`, flushed."""
+        from models.services.accounts import create_account
+
+        roles = {"pengguna": "pengguna", "direktur": "direktur", "kasubdit": "kasubdit"}
+        roles |= {"kasi": "kasi", "jfu": "jfu", "jfu2": "jfu"}
+        return cls(
+            **{
+                key: create_account(
+                    session,
+                    username=f"{prefix}-{key}",
+                    full_name=f"Uji {key}",
+                    roles=[role],
+                    password=password,
+                )
+                for key, role in roles.items()
+            }
+        )
+
 
 def walk_to(
     session, team: Team, target_step: int, start: datetime = MONDAY_0800, minutes_per_step: int = 2

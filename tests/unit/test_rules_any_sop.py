@@ -1,8 +1,9 @@
 """Any SOP, not only the portal's: random definitions walked by random action sequences.
 
 Definitions of 3 to 15 steps with random performers, standards and behaviours (naming the
-performer of later steps, returns to earlier steps, priority) are walked by actors holding
-random positions; whatever they try, the rules never produce a state they could not explain.
+performer of later steps, returns to earlier steps, priority, steps kept apart) are walked by
+actors holding random positions; whatever they try, the rules never produce a state they could
+not explain.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from tests.support.sop_shapes import POSITIONS, sop_definitions
 REPORT = {"title": "Jaringan putus", "description": "Lantai 3 tanpa jaringan.", "channel": "web"}
 ACTORS = [Actor(n, frozenset({position})) for n, position in enumerate(POSITIONS, 1)]
 ACTORS += [Actor(n + 10, frozenset({position})) for n, position in enumerate(POSITIONS, 1)]
+# A third holder of each position, so a step kept apart from two earlier ones can still be done.
+ACTORS += [Actor(n + 20, frozenset({position})) for n, position in enumerate(POSITIONS, 1)]
 ACTORS.append(Actor(99, frozenset({"superuser"})))
 
 
@@ -66,11 +69,14 @@ def test_random_sops_walked_at_random_never_reach_an_invalid_state() -> None:
             check_invariants(sop, state)
             if state.status is not CaseStatus.OPEN:
                 break
-            actor = data.draw(st.sampled_from(ACTORS), label="actor")
+            # Mostly someone who may act, and mostly completing, so walks get through long SOPs.
+            able = [actor for actor in ACTORS if allowed_actions(sop, state, actor)]
+            mode = data.draw(st.integers(0, 9), label="mode")
+            actor = data.draw(st.sampled_from(able if able and mode else ACTORS), label="actor")
             allowed = allowed_actions(sop, state, actor)
-            if allowed and data.draw(st.integers(0, 4), label="mode"):
-                # Mostly complete, so that walks get through long SOPs.
-                choices = [a for a in allowed for _ in range(8 if a is Action.COMPLETE else 1)]
+            if allowed and mode:
+                weight = {Action.COMPLETE: 40, Action.RETURN_FOR_REWORK: 6, Action.REASSIGN: 3}
+                choices = [a for a in allowed for _ in range(weight.get(a, 1))]
                 action = data.draw(st.sampled_from(choices), label="allowed action")
             else:
                 action = data.draw(st.sampled_from(list(Action)[1:]), label="any action")
@@ -78,12 +84,13 @@ def test_random_sops_walked_at_random_never_reach_an_invalid_state() -> None:
             payload: Mapping[str, object] = payload_for(sop, state, action, named)
             try:
                 outcome = decide(sop, state, actor, action, payload)
-            except RuleError:
-                assert action not in allowed or _refusable(action, state, named)
+            except RuleError as refused:
+                assert action not in allowed or _refusable(action, state, named, refused)
                 continue
             assert action in allowed
             assert outcome.before == state
             _check_effect(sop, state, outcome.after, action)
+            _check_four_eyes(sop, state, outcome.after, action, actor)
             state = outcome.after
             reached[action.value] += 1
             reached[state.status.value] += 1
@@ -96,9 +103,27 @@ def test_random_sops_walked_at_random_never_reach_an_invalid_state() -> None:
     ), reached
 
 
-def _refusable(action: Action, state: CaseState, named: int) -> bool:
-    """An allowed action the drawn payload may still fail: naming the performer already named."""
+def _refusable(action: Action, state: CaseState, named: int, refused: RuleError) -> bool:
+    """An allowed action the drawn payload may still fail: naming the performer already named,
+    or naming someone a named step is kept apart from."""
+    if refused.code == "separate_duty_named":
+        return action in (Action.COMPLETE, Action.REASSIGN)
     return action is Action.REASSIGN and named == state.assignee_id
+
+
+def _check_four_eyes(
+    sop: SopDefinition, before: CaseState, after: CaseState, action: Action, actor: Actor
+) -> None:
+    """Whoever performed a step kept apart from this one never performs it; all are remembered."""
+    assert before.current_step is not None
+    step = sop.step(before.current_step)
+    if action in (Action.COMPLETE, Action.RETURN_FOR_REWORK):
+        assert actor.id not in before.performers_of(step.separate_from)
+        assert after.performers == before.performers | {(step.number, actor.id)}
+    else:
+        assert after.performers == before.performers
+    for target in step.names_performer_for if action is Action.COMPLETE else ():
+        assert after.assignee_id not in after.performers_of(sop.step(target).separate_from)
 
 
 def _check_effect(sop: SopDefinition, before: CaseState, after: CaseState, action: Action) -> None:

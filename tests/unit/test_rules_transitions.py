@@ -20,11 +20,14 @@ from rules import (
     Priority,
     Role,
     RuleError,
+    SopDefinitionError,
     allowed_actions,
     check_invariants,
     decide,
     may_report,
     report_case,
+    sop_from_dict,
+    sop_to_dict,
 )
 from tests.support.sops import portal_sop
 
@@ -75,6 +78,15 @@ def state_at(step: int, assignee_id: int | None = None, rework_round: int = 0) -
     return CaseState(CaseStatus.OPEN, step, assignee_id, rework_round)
 
 
+def core(state: CaseState) -> tuple[object, ...]:
+    """A state without its performers: status, current step, named performer, round."""
+    return (state.status, state.current_step, state.assignee_id, state.rework_round)
+
+
+def core_of(*fields: Any) -> tuple[object, ...]:
+    return core(CaseState(*fields))
+
+
 def refusal(call: Any, *args: Any) -> RuleError:
     with pytest.raises(RuleError) as caught:
         call(*args)
@@ -84,7 +96,7 @@ def refusal(call: Any, *args: Any) -> RuleError:
 def test_a_case_walks_all_nine_steps_to_closed() -> None:
     outcome = report_case(SOP, PENGGUNA, REPORT)
     state = outcome.after
-    assert state == CaseState(CaseStatus.OPEN, 2, None, 0)
+    assert core(state) == core_of(CaseStatus.OPEN, 2, None, 0)
     performed = [outcome.step]
     while state.status is CaseStatus.OPEN:
         assert state.current_step is not None
@@ -100,7 +112,7 @@ def test_a_case_walks_all_nine_steps_to_closed() -> None:
         state = outcome.after
         check_invariants(SOP, state)
     assert performed == list(range(1, 10))
-    assert state == CaseState(CaseStatus.CLOSED, None, JFU.id, 0)
+    assert core(state) == core_of(CaseStatus.CLOSED, None, JFU.id, 0)
     assert outcome.output_kind is OutputKind.LOG_ENTRY
 
 
@@ -207,7 +219,7 @@ def test_the_kasi_names_the_jfu_who_alone_may_fix_the_portal() -> None:
     outcome = decide(SOP, state_at(6), KASI, Action.COMPLETE, good_payload(6, OTHER_JFU.id))
     assert outcome.fields["assignee_id"] == OTHER_JFU.id
     assert outcome.fields["assignee_for"] == [7]
-    assert outcome.after == CaseState(CaseStatus.OPEN, 7, OTHER_JFU.id, 0)
+    assert core(outcome.after) == core_of(CaseStatus.OPEN, 7, OTHER_JFU.id, 0)
     assert allowed_actions(SOP, outcome.after, OTHER_JFU) == (Action.COMPLETE,)
     assert allowed_actions(SOP, outcome.after, JFU) == ()
 
@@ -335,7 +347,7 @@ def test_the_kasi_returns_the_fix_to_step_7_keeping_the_jfu() -> None:
     outcome = decide(
         SOP, state, KASI, Action.RETURN_FOR_REWORK, {"step": 8, "reason": " Masih error "}
     )
-    assert outcome.after == CaseState(CaseStatus.OPEN, 7, JFU.id, 1)
+    assert core(outcome.after) == core_of(CaseStatus.OPEN, 7, JFU.id, 1)
     assert (outcome.step, outcome.output_kind, outcome.record_kind) == (
         8,
         OutputKind.REPORT,
@@ -343,7 +355,7 @@ def test_the_kasi_returns_the_fix_to_step_7_keeping_the_jfu() -> None:
     )
     assert outcome.fields == {"step": 8, "reason": "Masih error", "to_step": 7}
     again = decide(SOP, outcome.after, JFU, Action.COMPLETE, good_payload(7))
-    assert again.after == CaseState(CaseStatus.OPEN, 8, JFU.id, 1)
+    assert core(again.after) == core_of(CaseStatus.OPEN, 8, JFU.id, 1)
     second = decide(SOP, again.after, KASI, Action.RETURN_FOR_REWORK, {"reason": "Belum"})
     assert second.after.rework_round == 2
 
@@ -369,7 +381,7 @@ def test_kasi_kasubdit_and_direktur_may_close_a_case_early(actor: Actor) -> None
     outcome = decide(
         SOP, state, actor, Action.CLOSE_EARLY, {"reason": "duplikat", "note": " lihat #12 "}
     )
-    assert outcome.after == CaseState(CaseStatus.CLOSED_EARLY, None, JFU.id, 1)
+    assert core(outcome.after) == core_of(CaseStatus.CLOSED_EARLY, None, JFU.id, 1)
     assert (outcome.step, outcome.output_kind, outcome.record_kind) == (7, OutputKind.CLOSURE, None)
     assert outcome.fields == {"step": 7, "reason": CloseReason.DUPLIKAT, "note": "lihat #12"}
 
@@ -570,7 +582,7 @@ def test_the_naming_position_may_name_another_performer_for_the_step_in_progress
     assert Action.REASSIGN in allowed_actions(SOP, state, KASI)
     payload = {"step": 7, "assignee_id": OTHER_JFU.id, "reason": " Joko cuti "}
     outcome = decide(SOP, state, KASI, Action.REASSIGN, payload)
-    assert outcome.after == CaseState(CaseStatus.OPEN, 7, OTHER_JFU.id, 1)
+    assert core(outcome.after) == core_of(CaseStatus.OPEN, 7, OTHER_JFU.id, 1)
     assert (outcome.step, outcome.output_kind, outcome.record_kind) == (
         7,
         OutputKind.REASSIGNMENT,
@@ -619,3 +631,60 @@ def test_naming_another_performer_needs_someone_new_and_a_reason(
         assert decide(SOP, state, KASI, Action.REASSIGN, payload).after.assignee_id == OTHER_JFU.id
     else:
         assert refusal(decide, SOP, state, KASI, Action.REASSIGN, payload).code == code
+
+
+# -- four eyes: steps kept apart (separate_from) --------------------------------------------
+KASI_JFU = Actor(8, frozenset({Role.KASI, Role.JFU}))  # the audit's account holding both
+
+
+def _walked_to(step: int, performer: dict[int, Actor], assignee: Actor = JFU) -> CaseState:
+    state = report_case(SOP, PENGGUNA, REPORT).after
+    while state.current_step != step:
+        n = state.current_step
+        assert n is not None
+        state = decide(
+            SOP, state, performer[n], Action.COMPLETE, good_payload(n, assignee.id)
+        ).after
+    return state
+
+
+def test_the_kasi_who_names_the_jfu_cannot_name_themselves():
+    state = _walked_to(6, {**PERFORMER, 6: KASI_JFU})
+    refused = refusal(decide, SOP, state, KASI_JFU, Action.COMPLETE, good_payload(6, KASI_JFU.id))
+    assert (refused.code, refused.params) == ("separate_duty_named", {"step": 7, "other": 6})
+    assert "Pelaksana langkah 6 kasus ini tidak boleh ditunjuk untuk langkah 7" in str(refused)
+    named = decide(SOP, state, KASI_JFU, Action.COMPLETE, good_payload(6, JFU.id))  # control
+    assert named.after.assignee_id == JFU.id
+
+
+def test_who_fixed_at_step_7_cannot_accept_the_fix_at_step_8():
+    state = _walked_to(8, {**PERFORMER, 7: KASI_JFU}, assignee=KASI_JFU)
+    for action, payload in (
+        (Action.COMPLETE, good_payload(8)),
+        (Action.RETURN_FOR_REWORK, {"step": 8, "reason": "ulang"}),
+    ):
+        refused = refusal(decide, SOP, state, KASI_JFU, action, payload)
+        assert (refused.code, refused.params) == ("separate_duty", {"step": 8, "other": 7})
+    assert allowed_actions(SOP, state, KASI_JFU) == (Action.CLOSE_EARLY,)
+    # Positive control: another kasi accepts it.
+    assert decide(SOP, state, KASI, Action.COMPLETE, good_payload(8)).after.current_step == 9
+
+
+def test_a_new_performer_named_instead_is_kept_apart_from_the_naming_step_too():
+    state = _walked_to(7, {**PERFORMER, 6: KASI_JFU})
+    payload = {"step": 7, "assignee_id": KASI_JFU.id, "reason": "cuti"}
+    refused = refusal(decide, SOP, state, KASI, Action.REASSIGN, payload)
+    assert refused.code == "separate_duty_named"
+    again = decide(SOP, state, KASI, Action.REASSIGN, {**payload, "assignee_id": OTHER_JFU.id})
+    assert again.after.assignee_id == OTHER_JFU.id
+
+
+@pytest.mark.parametrize(("step", "earlier"), [(8, 1), (8, 8), (8, 9), (4, 5)])
+def test_a_step_is_kept_apart_only_from_an_earlier_step_after_the_report(step, earlier):
+    data = sop_to_dict(SOP)
+    data["steps"][step - 1]["separate_from"] = [earlier]
+    with pytest.raises(SopDefinitionError) as refused:
+        sop_from_dict(data, "uji")
+    assert refused.value.reason.code == "sop_separate_target"
+    data["steps"][step - 1]["separate_from"] = [2]  # positive control
+    assert sop_from_dict(data, "uji").step(step).separate_from == (2,)
