@@ -69,6 +69,12 @@ def verify() -> None:
     for finding in verdict.findings:
         click.echo(f"  - {_describe(finding)}", err=True)
     first = verdict.findings[0]
+    if first.kind == "seal" and first.seq == 1 and not verdict.checkpoints:
+        click.echo(
+            "  Belum ada yang disegel? Setelah memperbarui ke migrasi 0013, jalankan sekali "
+            "`flask --app wsgi audit adopt`.",
+            err=True,
+        )
     raise click.ClickException(
         f"Rantai audit rusak: {_describe(first)} ({len(verdict.findings)} temuan)."
     )

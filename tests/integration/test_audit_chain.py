@@ -232,6 +232,7 @@ def test_events_from_before_sealing_are_adopted_once_after_the_upgrade(pg_server
         runner = app.test_cli_runner()
         before = runner.invoke(args=["audit", "verify"])
         assert before.exit_code == 1 and "(urutan 1): segelnya hilang" in before.output
+        assert "jalankan sekali `flask --app wsgi audit adopt`" in before.output
         adopted = runner.invoke(args=["audit", "adopt"])
         assert adopted.exit_code == 0 and "25 baris lama disegel" in adopted.output
         after = runner.invoke(args=["audit", "verify"])
