@@ -14,6 +14,7 @@ import logging.handlers
 import os
 import threading
 import time
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,12 +40,10 @@ def _create_key_file(path: Path) -> None:
     """Write a first key atomically: of two processes starting at once, one key wins."""
     path.parent.mkdir(parents=True, exist_ok=True)
     draft = path.with_name(f".{path.name}.{os.getpid()}")
-    draft.write_text(
-        "# SOP Desk audit keys: <id> <base64 secret>; the last line seals. Keep a copy.\n"
-        + new_key_line(datetime.now(UTC).strftime("k%Y%m%d"))
-        + "\n"
-    )
-    draft.chmod(0o600)
+    text = "# SOP Desk audit keys: <id> <base64 secret>; the last line seals. Keep a copy.\n"
+    text += new_key_line(datetime.now(UTC).strftime("k%Y%m%d")) + "\n"
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(text)  # readable by this user only from its first byte
     try:
         os.link(draft, path)
     except FileExistsError:
@@ -116,10 +115,15 @@ def watch(engine: sa.Engine, keeper: Evidence) -> None:
     """Seal, before each commit on `engine`, the links its transaction wrote; checkpoint if due.
 
     The checkpoint names the head the transaction started from: committed already, so it holds
-    whether or not this commit goes through.
+    whether or not this commit goes through. One listener per engine, whoever asks twice.
     """
+    if engine in _WATCHED:
+        _WATCHED[engine] = keeper
+        return
+    _WATCHED[engine] = keeper
 
     def before_commit(conn: sa.Connection) -> None:
+        keeper = _WATCHED[engine]
         sealed = seal_own_links(conn, keeper.ring)
         if sealed is not None and sealed[0] > 0 and keeper.due():
             try:
@@ -127,8 +131,10 @@ def watch(engine: sa.Engine, keeper: Evidence) -> None:
             except OSError:  # the work is sealed; the next commit tries the checkpoint again
                 log.exception("audit checkpoint not written to %s", keeper.checkpoint_file)
 
-    if not sa.event.contains(engine, "commit", before_commit):
-        sa.event.listen(engine, "commit", before_commit)
+    sa.event.listen(engine, "commit", before_commit)
+
+
+_WATCHED: weakref.WeakKeyDictionary[sa.Engine, Evidence] = weakref.WeakKeyDictionary()
 
 
 def init_app(app: Flask) -> None:

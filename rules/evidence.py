@@ -9,8 +9,9 @@ import re
 import secrets
 from base64 import b64decode, b64encode
 from binascii import Error as Base64Error
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from rules.errors import RuleError
 
@@ -67,15 +68,33 @@ def _mac(secret: bytes, message: str) -> str:
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
 
 
-def seal(secret: bytes, seq: int, link_hash: str) -> str:
-    """The keyed seal of one chain link: its number and its hash (which covers all before it)."""
-    return _mac(secret, f"link:{seq}:{link_hash}")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def seal_holds(ring: KeyRing, key_id: str, seq: int, link_hash: str, mac: str) -> bool:
-    """Whether `mac` is the seal of this link under a key the ring holds."""
+def link_message(row: Sequence[object]) -> str:
+    """One chain link as the seal covers it: every column, serialised here, not by the database.
+
+    `row` is (seq, occurred_at, actor_id, action, entity, entity_id, case_id, before, after,
+    prev_hash, hash); an SQL function the database's owner could replace plays no part.
+    """
+    seq, occurred_at, *rest = row
+    if not isinstance(occurred_at, datetime):
+        raise TypeError("occurred_at must be a datetime")
+    micros = (occurred_at - _EPOCH) // timedelta(microseconds=1)
+    return json.dumps(
+        ["link", seq, micros, *rest], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def seal(secret: bytes, message: str) -> str:
+    """The keyed seal of one link's message."""
+    return _mac(secret, message)
+
+
+def seal_holds(ring: KeyRing, key_id: str, message: str, mac: str) -> bool:
+    """Whether `mac` is the seal of this message under a key the ring holds."""
     secret = ring.secret(key_id)
-    return secret is not None and hmac.compare_digest(seal(secret, seq, link_hash), mac)
+    return secret is not None and hmac.compare_digest(seal(secret, message), mac)
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from rules.evidence import KeyRing, read_checkpoint, seal_holds
+from rules.evidence import KeyRing, link_message, read_checkpoint, seal_holds
 
 from .audit import jsonable
+from .audit_seals import LINK_COLUMNS
 
 # The hash is recomputed by the same SQL function the trigger uses, so both agree byte for byte.
-CHAIN_ROWS = """
+# The database's own hash is a structure check only: its owner could replace the function, so
+# the seal is recomputed here from the raw columns.
+CHAIN_ROWS = f"""
 SELECT e.id, e.chain_seq, e.hash, e.prev_hash,
        audit_event_hash(e.chain_seq, e.occurred_at, e.actor_id, e.action, e.entity, e.entity_id,
                         e.case_id, e.before, e.after, e.prev_hash) AS expected,
-       s.key_id, s.mac
+       s.key_id, s.mac, {", ".join(f"e.{c}" for c in LINK_COLUMNS)}
 FROM audit_events e LEFT JOIN audit_seals s ON s.chain_seq = e.chain_seq
 ORDER BY e.chain_seq
 """
@@ -36,12 +39,20 @@ CASE_FIELDS = (
 )
 # Each case against the newest event that recorded its state.
 CASE_ROWS = f"""
-SELECT DISTINCT ON (e.case_id) e.case_id, e.after, {", ".join(f"c.{f}" for f in CASE_FIELDS)}
-FROM audit_events e JOIN cases c ON c.id = e.case_id
+SELECT DISTINCT ON (e.case_id) e.case_id, e.after, c.id,
+       {", ".join(f"c.{f}" for f in CASE_FIELDS)}
+FROM audit_events e LEFT JOIN cases c ON c.id = e.case_id
 WHERE e.entity = 'case' AND e.after ? 'status'
 ORDER BY e.case_id, e.chain_seq DESC
 """
+# What the report said, against what the case says now.
+REPORTED = """
+SELECT e.case_id, e.after ->> 'title', e.after ->> 'channel', c.title, c.channel
+FROM audit_events e JOIN cases c ON c.id = e.case_id
+WHERE e.action = 'case.report'
+"""
 RUN_FIELDS = (
+    "case_id",
     "step",
     "round",
     "performer_id",
@@ -52,7 +63,8 @@ RUN_FIELDS = (
 )
 # Each finished run an event recorded, against the row (missing: deleted).
 RUN_ROWS = f"""
-SELECT (e.after -> 'run' ->> 'id')::bigint, e.after -> 'run', r.id,
+SELECT (e.after -> 'run' ->> 'id')::bigint,
+       e.after -> 'run' || jsonb_build_object('case_id', e.case_id), r.id,
        {", ".join(f"r.{f}" for f in RUN_FIELDS)}
 FROM audit_events e LEFT JOIN step_runs r ON r.id = (e.after -> 'run' ->> 'id')::bigint
 WHERE e.entity = 'case' AND e.after ? 'run'
@@ -121,34 +133,35 @@ def _walk(
     ring: KeyRing,
     expected: Mapping[int, str | None],
     on_rows: Callable[[int], None] | None,
-) -> tuple[int, int, str | None, Finding | None]:
-    """The chain in order; stop at the first row that does not fit."""
+) -> tuple[int, int, str | None, list[Finding]]:
+    """The whole chain in order, every row checked (the first LISTED findings kept)."""
     cursor = raw.cursor(name="audit_chain")  # server-side: flat memory at any size
     cursor.itersize = 20_000
     cursor.execute(CHAIN_ROWS)
     previous_hash, previous_seq, rows = None, 0, 0
+    found: list[Finding] = []
     try:
-        for row_id, seq, stored, prev_hash, recomputed, key_id, mac in cursor:
+        for row_id, seq, stored, prev_hash, recomputed, key_id, mac, *link in cursor:
             rows += 1
-            found = None
+            kind = None
             if seq != previous_seq + 1:
-                found = "gap"
+                kind = "gap"
             elif prev_hash != previous_hash:
-                found = "link"
+                kind = "link"
             elif stored != recomputed:
-                found = "content"
-            elif mac is None or not seal_holds(ring, key_id, seq, stored, mac):
-                found = "seal"
+                kind = "content"
+            elif mac is None or not seal_holds(ring, key_id, link_message(link), mac):
+                kind = "seal"
             elif seq in expected and expected[seq] != stored:
-                found = "checkpoint"
-            if found:
-                return rows, previous_seq, previous_hash, Finding(found, seq, row_id)
+                kind = "checkpoint"
+            if kind and len(found) < LISTED:
+                found.append(Finding(kind, seq, row_id))
             previous_hash, previous_seq = stored, seq
             if on_rows is not None and rows % 100_000 == 0:
                 on_rows(rows)
     finally:
         cursor.close()
-    return rows, previous_seq, previous_hash, None
+    return rows, previous_seq, previous_hash, found
 
 
 def _same(claimed: Any, actual: Any) -> bool:
@@ -164,8 +177,18 @@ def _records(raw: Any) -> list[Finding]:
     found: list[Finding] = []
     cursor = raw.cursor()
     cursor.execute(CASE_ROWS)
-    for case_id, after, *values in cursor:
-        wrong = [f for f, v in zip(CASE_FIELDS, values, strict=True) if not _same(after.get(f), v)]
+    for case_id, after, present, *values in cursor:
+        wrong = (
+            [f for f, v in zip(CASE_FIELDS, values, strict=True) if not _same(after.get(f), v)]
+            if present is not None
+            else ["id"]
+        )
+        if wrong and len(found) < LISTED:
+            found.append(Finding("case", row_id=case_id, detail=", ".join(wrong)))
+    cursor.execute(REPORTED)
+    for case_id, title, channel, *now in cursor:
+        pairs = zip(("title", "channel"), (title, channel), now, strict=True)
+        wrong = [field for field, said, held in pairs if said != held]
         if wrong and len(found) < LISTED:
             found.append(Finding("case", row_id=case_id, detail=", ".join(wrong)))
     cursor.execute(RUN_ROWS)
@@ -191,17 +214,15 @@ def verify_chain(
     try:
         raw.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         rows, last_seq, last_hash, broken = _walk(raw, ring, expected, on_rows)
-        if broken is not None:
-            findings.append(broken)
-        else:
-            head = raw.cursor()
-            head.execute("SELECT seq, hash FROM audit_chain_head")
-            head_seq, head_hash = head.fetchone() or (0, None)
-            if (head_seq, head_hash) != (last_seq, last_hash):
-                findings.append(Finding("tail", head_seq))
-            beyond = [seq for seq in expected if seq > last_seq]
-            if beyond:
-                findings.append(Finding("truncated", max(beyond), detail=str(last_seq)))
+        findings += broken
+        head = raw.cursor()
+        head.execute("SELECT seq, hash FROM audit_chain_head")
+        head_seq, head_hash = head.fetchone() or (0, None)
+        if (head_seq, head_hash) != (last_seq, last_hash):
+            findings.append(Finding("tail", head_seq))
+        beyond = [seq for seq in expected if seq > last_seq]
+        if beyond:
+            findings.append(Finding("truncated", max(beyond), detail=str(last_seq)))
         findings += _records(raw)
         count = raw.cursor()
         count.execute(UNCOVERED_RUNS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from rules.evidence import KeyRing, seal
+from rules.evidence import KeyRing, link_message, seal
 
 from ..audit import AuditChainHead, AuditEvent, AuditSeal
 
@@ -15,37 +15,60 @@ _OWN_LINKS = sa.text(
     "SELECT current_setting('sopdesk.audit_chain_first', true),"
     " current_setting('sopdesk.audit_chain_last', true)"
 )
+_XACT = sa.text("SELECT pg_current_xact_id()::text")
+
+
+LINK_COLUMNS = (
+    "chain_seq",
+    "occurred_at",
+    "actor_id",
+    "action",
+    "entity",
+    "entity_id",
+    "case_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+"""The columns a seal covers, in the order `rules.evidence.link_message` reads them."""
 
 
 def _seal_links(conn: sa.Connection, ring: KeyRing, first: int, last: int) -> int:
-    """Insert the seals of links first..last (already sealed ones are left as they are)."""
+    """Insert the seals of links first..last; a seal already there is an error, not skipped."""
     key_id, secret = ring.current
+    columns = [AuditEvent.__table__.c[name] for name in LINK_COLUMNS]
     count = 0
     for low in range(first, last + 1, BATCH):
         rows = conn.execute(
-            sa.select(AuditEvent.chain_seq, AuditEvent.hash).where(
-                AuditEvent.chain_seq.between(low, min(low + BATCH - 1, last))
-            )
+            sa.select(*columns).where(AuditEvent.chain_seq.between(low, min(low + BATCH - 1, last)))
         )
         seals = [
-            {"chain_seq": seq, "key_id": key_id, "mac": seal(secret, seq, link_hash)}
-            for seq, link_hash in rows
+            {"chain_seq": row[0], "key_id": key_id, "mac": seal(secret, link_message(row))}
+            for row in rows
         ]
         if seals:
-            conn.execute(
-                insert(AuditSeal).values(seals).on_conflict_do_nothing(index_elements=["chain_seq"])
-            )
+            conn.execute(insert(AuditSeal).values(seals))
         count += len(seals)
     return count
 
 
 def seal_own_links(conn: sa.Connection, ring: KeyRing) -> tuple[int, str | None] | None:
-    """Seal the links this transaction wrote; return the head it started from (None: no links)."""
+    """Seal the links this transaction wrote; return the head it started from (None: no links).
+
+    Both settings carry the writing transaction's id (migration 0013): values of any other
+    transaction, or of a schema before 0013, are not ours to seal.
+    """
     first, last = conn.execute(_OWN_LINKS).one()
-    if not (first and last):  # no links, or a schema before 0013 (its trigger marks no first)
+    if not (first and last):
         return None
-    start = int(first) - 1
-    _seal_links(conn, ring, start + 1, int(last.partition(":")[0]))
+    xact = conn.scalar(_XACT)
+    first_xact, _sep, first_seq = first.partition(":")
+    last_xact, last_seq, _hash = (last.split(":") + ["", ""])[:3]
+    if not (first_xact == last_xact == xact):
+        return None
+    start = int(first_seq) - 1
+    _seal_links(conn, ring, start + 1, int(last_seq))
     before = conn.scalar(sa.select(AuditEvent.hash).where(AuditEvent.chain_seq == start))
     return start, before
 

@@ -78,7 +78,6 @@ REFUSED = [
     ("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only", "must be owner"),
     ("ALTER TABLE step_runs DISABLE TRIGGER step_runs_final", "must be owner"),
     ("SET session_replication_role = replica", "permission denied"),
-    ("SELECT audit_chain_save_head()", "trigger functions can only be called as triggers"),
     (
         "CREATE OR REPLACE FUNCTION audit_chain_link() RETURNS trigger LANGUAGE plpgsql "
         "AS 'BEGIN RETURN NEW; END'",
@@ -142,3 +141,19 @@ def test_the_embedded_database_serves_the_app_as_its_own_role(tmp_path):
             db.session.execute(sa.text("UPDATE audit_events SET action = 'x'"))
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_a_forged_chain_setting_neither_moves_the_head_nor_the_numbering(roles):
+    """The trigger believes its own transaction's setting only while it is the newest row."""
+    owner, app_role = roles
+    before = _run(app_role, "SELECT seq, hash FROM audit_chain_head")[0]
+    rows = _run(
+        app_role,
+        "SELECT set_config('sopdesk.audit_chain_last', pg_current_xact_id()::text || ':1:x', true)",
+        "INSERT INTO audit_events (action, entity) SELECT 'uji.kosong', 'uji' WHERE false",
+        "INSERT INTO audit_events (action, entity) VALUES ('uji.palsu', 'uji')",
+        "SELECT (SELECT seq FROM audit_chain_head), max(chain_seq) FROM audit_events",
+        keep=False,
+    )
+    assert rows[0] == (before[0] + 1, before[0] + 1)  # numbered after the real head, not after 1
+    assert _run(app_role, "SELECT seq, hash FROM audit_chain_head")[0] == before  # rolled back

@@ -244,3 +244,42 @@ def test_checkpoints_also_go_to_syslog_when_asked(populated, pg_server):
             db.engine.dispose()
         pg_server.drop_database(url)
     assert "sopdesk-audit-checkpoint" in message and line in message
+
+
+def test_a_rewrite_hidden_by_replacing_the_hash_function_is_caught_by_the_seal(app):
+    """The owner makes `audit_event_hash()` answer the stored hash: the seal is not its to fake."""
+    assert verify(app)[0] == 0
+    victim = head(app) - 4
+    as_owner(
+        app,
+        "ALTER FUNCTION audit_event_hash(bigint, timestamptz, integer, text, text, bigint, integer,"
+        " jsonb, jsonb, text) RENAME TO real_audit_event_hash;"
+        "CREATE FUNCTION audit_event_hash(s bigint, o timestamptz, a integer, ac text, en text,"
+        " ei bigint, c integer, b jsonb, af jsonb, p text) RETURNS text LANGUAGE sql AS"
+        " $$ SELECT hash FROM audit_events WHERE chain_seq = s $$;"
+        "SET session_replication_role = replica;"
+        "UPDATE audit_events SET actor_id = NULL, after = after || '{\"palsu\": true}'"
+        " WHERE chain_seq = %(seq)s",
+        seq=victim,
+    )
+    code, output = verify(app)
+    assert code == 1 and f"(urutan {victim}): segelnya hilang atau tidak dibuat" in output
+    assert "isinya tidak cocok" not in output  # the replaced function did hide it from the hash
+
+
+@pytest.mark.parametrize(
+    ("statement", "detail"),
+    [
+        ("UPDATE cases SET title = 'Judul palsu' WHERE id = %(id)s", "(title)"),
+        ("SET session_replication_role = replica; DELETE FROM cases WHERE id = %(id)s", "(id)"),
+    ],
+)
+def test_a_case_retitled_or_deleted_by_the_owner_is_caught(app, statement, detail):
+    with app.app_context():
+        case_id = db.session.scalar(sa.text("SELECT min(id) FROM cases"))
+    assert verify(app)[0] == 0
+    as_owner(app, statement, id=case_id)
+    code, output = verify(app)
+    assert (
+        code == 1 and f"kasus #{case_id} berbeda dari peristiwa yang mencatatnya {detail}" in output
+    )
