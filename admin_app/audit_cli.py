@@ -10,9 +10,10 @@ from flask.cli import AppGroup
 
 from models import db
 from models.services.audit_chain import Finding, verify_chain
-from models.services.audit_seals import adopt_unsealed, chain_head
+from models.services.audit_seals import adopt_unsealed, chain_head, sealed_head
 from rules.evidence import new_key_line
 
+from .database_roles import owner_engine
 from .evidence import evidence
 
 audit_cli = AppGroup("audit", help="The audit trail.")
@@ -84,21 +85,29 @@ def verify() -> None:
 def checkpoint() -> None:
     """Write a signed checkpoint of the chain's head now (run daily from cron or a timer)."""
     with db.engine.connect() as conn:
-        seq, link_hash = chain_head(conn)
-    written = evidence().write(seq, link_hash)
+        head = sealed_head(conn, evidence().ring)
+    if head is None:
+        raise click.ClickException(
+            "Kepala rantai tidak menunjuk baris bersegel; titik periksa tidak ditulis. "
+            "Jalankan `audit verify`."
+        )
+    written = evidence().write(*head)
     click.echo(f"Titik periksa urutan {written.seq} ditulis ke {evidence().checkpoint_file}.")
 
 
 @audit_cli.command("adopt")
 def adopt() -> None:
-    """Seal the links written before sealing existed (once, right after upgrading)."""
-    if evidence().checkpoints():
-        raise click.ClickException("Sudah ada titik periksa; baris tanpa segel adalah temuan.")
-    with db.engine.begin() as conn:
-        count = adopt_unsealed(conn, evidence().ring)
+    """Seal the links written before sealing existed (once after upgrading; then a checkpoint)."""
+    keeper = evidence()
+    with owner_engine().begin() as conn:
+        count = adopt_unsealed(conn, keeper.ring, checkpointed=bool(keeper.checkpoints()))
+        head = chain_head(conn)
     if count is None:
-        raise click.ClickException("Rantai sudah disegel; baris tanpa segel adalah temuan.")
-    click.echo(f"{count} baris lama disegel dengan kunci {evidence().ring.current[0]}.")
+        raise click.ClickException(
+            "Tidak ada baris lama tanpa segel untuk diadopsi; baris tanpa segel adalah temuan."
+        )
+    keeper.write(*head)
+    click.echo(f"{count} baris lama disegel dengan kunci {keeper.ring.current[0]}.")
 
 
 @audit_cli.command("new-key")

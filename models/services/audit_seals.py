@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from rules.evidence import KeyRing, link_message, seal
+from rules.evidence import KeyRing, link_message, seal, seal_holds
 
 from ..audit import AuditChainHead, AuditEvent, AuditSeal
 
@@ -73,15 +73,35 @@ def seal_own_links(conn: sa.Connection, ring: KeyRing) -> tuple[int, str | None]
     return start, before
 
 
-def adopt_unsealed(conn: sa.Connection, ring: KeyRing) -> int | None:
-    """Seal every link written before sealing existed (the one-time step after upgrading).
+def adopt_unsealed(conn: sa.Connection, ring: KeyRing, *, checkpointed: bool) -> int | None:
+    """Seal the links written before sealing existed (the backlog after upgrading to 0013).
 
-    None once any link is sealed: a later unsealed link is a finding, not a backlog.
+    The backlog is every link before the first sealed one. With nothing sealed at all it is the
+    whole chain, but only while no checkpoint exists (else seals were deleted: a finding).
+    None when there is no backlog to adopt.
     """
-    if conn.scalar(sa.select(AuditSeal.chain_seq).limit(1)) is not None:
-        return None
     head = conn.scalar(sa.select(AuditChainHead.seq).with_for_update()) or 0
-    return _seal_links(conn, ring, 1, head)
+    first_sealed = conn.scalar(sa.select(sa.func.min(AuditSeal.chain_seq)))
+    if first_sealed is None and checkpointed:
+        return None
+    last = head if first_sealed is None else first_sealed - 1
+    return _seal_links(conn, ring, 1, last) if last >= 1 else None
+
+
+def sealed_head(conn: sa.Connection, ring: KeyRing) -> tuple[int, str | None] | None:
+    """The chain's head when its row is there and sealed by one of our keys; else None."""
+    seq, link_hash = chain_head(conn)
+    if seq == 0:
+        return seq, link_hash
+    columns = [AuditEvent.__table__.c[name] for name in LINK_COLUMNS]
+    row = conn.execute(
+        sa.select(*columns, AuditSeal.key_id, AuditSeal.mac)
+        .join(AuditSeal, AuditSeal.chain_seq == AuditEvent.chain_seq)
+        .where(AuditEvent.chain_seq == seq, AuditEvent.hash == link_hash)
+    ).one_or_none()
+    if row is None or not seal_holds(ring, row[-2], link_message(row[:-2]), row[-1]):
+        return None
+    return seq, link_hash
 
 
 def chain_head(conn: sa.Connection) -> tuple[int, str | None]:

@@ -233,12 +233,15 @@ def test_events_from_before_sealing_are_adopted_once_after_the_upgrade(pg_server
         before = runner.invoke(args=["audit", "verify"])
         assert before.exit_code == 1 and "(urutan 1): segelnya hilang" in before.output
         assert "jalankan sekali `flask --app wsgi audit adopt`" in before.output
+        refused = runner.invoke(args=["audit", "checkpoint"])  # an unsealed head is not signed
+        assert refused.exit_code == 1 and "tidak menunjuk baris bersegel" in refused.output
+        _add_events(app, 1)  # work goes on before anyone adopts (and writes a checkpoint)
         adopted = runner.invoke(args=["audit", "adopt"])
         assert adopted.exit_code == 0 and "25 baris lama disegel" in adopted.output
         after = runner.invoke(args=["audit", "verify"])
-        assert after.exit_code == 0 and "Rantai audit utuh: 25 baris" in after.output
+        assert after.exit_code == 0 and "Rantai audit utuh: 26 baris" in after.output
         again = runner.invoke(args=["audit", "adopt"])
-        assert again.exit_code == 1 and "sudah disegel" in again.output
+        assert again.exit_code == 1 and "Tidak ada baris lama" in again.output
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -283,3 +283,12 @@ def test_a_case_retitled_or_deleted_by_the_owner_is_caught(app, statement, detai
     assert (
         code == 1 and f"kasus #{case_id} berbeda dari peristiwa yang mencatatnya {detail}" in output
     )
+
+
+def test_deleting_every_seal_is_caught_and_cannot_be_adopted_away(app):
+    assert verify(app)[0] == 0
+    as_owner(app, "SET session_replication_role = replica; DELETE FROM audit_seals")
+    adopt = app.test_cli_runner().invoke(args=["audit", "adopt"])
+    assert adopt.exit_code == 1 and "Tidak ada baris lama" in adopt.output  # checkpoints exist
+    code, output = verify(app)
+    assert code == 1 and "(urutan 1): segelnya hilang" in output
