@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import re
 import threading
 import time
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -124,7 +126,12 @@ def watch(engine: sa.Engine, keeper: Evidence) -> None:
 
     def before_commit(conn: sa.Connection) -> None:
         keeper = _WATCHED[engine]
-        sealed = seal_own_links(conn, keeper.ring)
+        written = sum(conn.info.pop(_WRITTEN, [0]))
+        try:
+            sealed = seal_own_links(conn, keeper.ring, written)
+        except Exception:
+            conn.invalidate()  # the refused transaction goes with its connection, not to the pool
+            raise
         if sealed is not None and sealed[0] > 0 and keeper.due():
             try:
                 keeper.write(*sealed)
@@ -132,6 +139,45 @@ def watch(engine: sa.Engine, keeper: Evidence) -> None:
                 log.exception("audit checkpoint not written to %s", keeper.checkpoint_file)
 
     sa.event.listen(engine, "commit", before_commit)
+    _count_links_written(engine)
+
+
+# How many audit events this transaction's own statements inserted, per savepoint level: the
+# links it seals must be exactly these (a chain trigger the owner rewrote cannot slip in more).
+_WRITTEN = "sopdesk_links_written"
+_INSERTS_EVENTS = re.compile(r"\s*INSERT\s+INTO\s+audit_events\b", re.IGNORECASE)
+
+
+def _count_links_written(engine: sa.Engine) -> None:
+    def counted(conn: sa.Connection, cursor: Any, statement: str, *_args: Any) -> None:
+        if cursor.rowcount > 0 and _INSERTS_EVENTS.match(statement):
+            conn.info.setdefault(_WRITTEN, [0])[-1] += cursor.rowcount
+
+    def savepoint(conn: sa.Connection, *_args: Any) -> None:
+        conn.info.setdefault(_WRITTEN, [0]).append(0)
+
+    def released(conn: sa.Connection, *_args: Any) -> None:
+        levels = conn.info.setdefault(_WRITTEN, [0])
+        if len(levels) > 1:
+            inner = levels.pop()
+            levels[-1] += inner
+
+    def undone(conn: sa.Connection, *_args: Any) -> None:
+        levels = conn.info.setdefault(_WRITTEN, [0])
+        if len(levels) > 1:
+            levels.pop()
+
+    def rolled_back(conn: sa.Connection) -> None:
+        conn.info.pop(_WRITTEN, None)
+
+    for name, fn in (
+        ("after_cursor_execute", counted),
+        ("savepoint", savepoint),
+        ("release_savepoint", released),
+        ("rollback_savepoint", undone),
+        ("rollback", rolled_back),
+    ):
+        sa.event.listen(engine, name, fn)
 
 
 _WATCHED: weakref.WeakKeyDictionary[sa.Engine, Evidence] = weakref.WeakKeyDictionary()

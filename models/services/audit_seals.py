@@ -53,11 +53,18 @@ def _seal_links(conn: sa.Connection, ring: KeyRing, first: int, last: int) -> in
     return count
 
 
-def seal_own_links(conn: sa.Connection, ring: KeyRing) -> tuple[int, str | None] | None:
-    """Seal the links this transaction wrote; return the head it started from (None: no links).
+class ForeignLinks(RuntimeError):
+    """The transaction's stretch of the chain holds links its own statements did not write."""
+
+
+def seal_own_links(
+    conn: sa.Connection, ring: KeyRing, written: int
+) -> tuple[int, str | None] | None:
+    """Seal the `written` links this transaction wrote; return the head it started from.
 
     Both settings carry the writing transaction's id (migration 0013): values of any other
-    transaction, or of a schema before 0013, are not ours to seal.
+    transaction, or of a schema before 0013, are not ours to seal (None). A stretch longer or
+    shorter than what was written is refused: the commit fails rather than seal a forgery.
     """
     first, last = conn.execute(_OWN_LINKS).one()
     if not (first and last):
@@ -68,6 +75,8 @@ def seal_own_links(conn: sa.Connection, ring: KeyRing) -> tuple[int, str | None]
     if not (first_xact == last_xact == xact):
         return None
     start = int(first_seq) - 1
+    if int(last_seq) - start != written:
+        raise ForeignLinks(f"links {start + 1}..{last_seq} of this transaction, {written} written")
     _seal_links(conn, ring, start + 1, int(last_seq))
     before = conn.scalar(sa.select(AuditEvent.hash).where(AuditEvent.chain_seq == start))
     return start, before

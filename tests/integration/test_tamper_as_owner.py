@@ -292,3 +292,34 @@ def test_deleting_every_seal_is_caught_and_cannot_be_adopted_away(app):
     assert adopt.exit_code == 1 and "Tidak ada baris lama" in adopt.output  # checkpoints exist
     code, output = verify(app)
     assert code == 1 and "(urutan 1): segelnya hilang" in output
+
+
+def test_a_rewritten_chain_trigger_cannot_get_the_app_to_seal_the_owners_events(app):
+    """The owner adds two events, then makes the trigger claim them for the app's next commit."""
+    import importlib.util
+    from pathlib import Path
+
+    from models.services import audit
+    from models.services.audit_seals import ForeignLinks
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0013_audit_seals.py"
+    spec = importlib.util.spec_from_file_location("revision_0013", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    claims_two_more = module.LINK.replace("xact || ':' || (seq + 1)", "xact || ':' || (seq - 1)")
+    assert claims_two_more != module.LINK
+    forged = head(app) + 1
+    as_owner(
+        app,
+        "INSERT INTO audit_events (action, entity, after) VALUES"
+        " ('case.complete', 'case', '{\"palsu\": 1}'), ('case.complete', 'case', '{\"palsu\": 2}');"
+        + claims_two_more.replace("%", "%%"),
+    )
+    with app.app_context():
+        with pytest.raises(ForeignLinks, match="1 written"):
+            audit.record(db.session, actor_id=None, action="uji.setelah", entity="uji")
+            db.session.commit()
+        db.session.rollback()  # as a request's teardown does
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.exception
+    assert f"(urutan {forged}): segelnya hilang" in result.output
