@@ -487,14 +487,14 @@ def test_an_unreachable_mail_server_is_recorded_and_the_action_stands(notice_db)
 
 
 def test_a_mail_server_that_hangs_never_holds_up_the_action(notice_db, monkeypatch):
-    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 1.0)
+    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 3.0)
     with socket.socket() as silent:  # accepts connections, never says hello
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         app = mail_app(notice_db, MAIL_SERVER="127.0.0.1", MAIL_PORT=silent.getsockname()[1])
         ids = committed_people(app, "diam", {})
         case_id, took = _report_and_wait(app, ids)
-    assert took < 0.9  # the action did not wait for the 1-second SMTP timeout
+    assert took < 2.5  # the action did not wait for the 3-second SMTP timeout (a busy box)
     notice = _direktur_notice(app, case_id)
     assert notice.email_sent_at is None and "timed out" in notice.email_error
 
@@ -537,7 +537,7 @@ def test_a_full_mail_queue_drops_mail_and_never_blocks(notice_db):
 
 
 def test_a_dead_mail_server_fails_the_rest_of_a_transaction_at_once(notice_db, monkeypatch):
-    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 1.0)
+    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 3.0)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
