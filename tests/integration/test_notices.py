@@ -537,7 +537,7 @@ def test_a_full_mail_queue_drops_mail_and_never_blocks(notice_db):
 
 
 def test_a_dead_mail_server_fails_the_rest_of_a_transaction_at_once(notice_db, monkeypatch):
-    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 3.0)
+    monkeypatch.setattr(web_notices, "SMTP_TIMEOUT", 1.0)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
